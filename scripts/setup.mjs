@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+// Bootstrap for a fresh clone: everything `npm test` and `npm start` need, installed from package
+// registries only, pinned and cached so that a second run takes a second or two.
+//
+//   1. npm packages (Bun itself is the npm devDependency `bun`)
+//   2. Zig from PyPI (`ziglang`, pinned), or a `zig` of the same version already on PATH
+//   3. libsodium source from a pinned, sha256-checked PyPI sdist (PyNaCl bundles libsodium-stable)
+//   4. the native shim for the host, built by `zig build` (skipped when its inputs are unchanged)
+//
+// Runs under plain Node (Bun may not exist yet). Flags: --quiet (only errors), --force-shim.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { LIBSODIUM, ZIG } from "./toolchain.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const cacheDir = process.env.SMEM_CACHE_DIR ?? join(root, ".cache");
+const quiet = process.argv.includes("--quiet");
+const forceShim = process.argv.includes("--force-shim");
+
+function say(msg) {
+  if (!quiet) process.stderr.write(`setup: ${msg}\n`);
+}
+
+function die(msg) {
+  process.stderr.write(`setup: error: ${msg}\n`);
+  process.exit(5);
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: quiet ? ["ignore", "ignore", "pipe"] : ["ignore", "inherit", "inherit"],
+    ...opts,
+  });
+  if (r.error) die(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0) {
+    if (quiet && r.stderr) process.stderr.write(r.stderr);
+    die(`${cmd} ${args.join(" ")} exited with ${r.status}`);
+  }
+  return r;
+}
+
+function sha256File(path) {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+// ---- 1. npm packages -------------------------------------------------------------------------
+function ensureNodeModules() {
+  const lock = join(root, "package-lock.json");
+  const marker = join(root, "node_modules", ".package-lock.json");
+  const bunBin = join(root, "node_modules", ".bin", process.platform === "win32" ? "bun.exe" : "bun");
+  const fresh =
+    existsSync(marker) &&
+    existsSync(bunBin) &&
+    statSync(marker).mtimeMs >= statSync(lock).mtimeMs &&
+    statSync(marker).mtimeMs >= statSync(join(root, "package.json")).mtimeMs;
+  if (fresh) return;
+  say("installing npm packages (npm ci)");
+  run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+    shell: process.platform === "win32",
+  });
+}
+
+// ---- 2. Zig ----------------------------------------------------------------------------------
+function zigVersionOf(bin) {
+  const r = spawnSync(bin, ["version"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function findPython() {
+  for (const py of ["python3", "python"]) {
+    const r = spawnSync(py, ["--version"], { encoding: "utf8" });
+    if (r.status === 0) return py;
+  }
+  return null;
+}
+
+function ensureZig() {
+  if (process.env.SMEM_ZIG && zigVersionOf(process.env.SMEM_ZIG) === ZIG.version) {
+    return process.env.SMEM_ZIG;
+  }
+  if (zigVersionOf("zig") === ZIG.version) return "zig";
+  const target = join(cacheDir, `ziglang-${ZIG.version}`);
+  const bin = join(target, "ziglang", process.platform === "win32" ? "zig.exe" : "zig");
+  if (zigVersionOf(bin) === ZIG.version) return bin;
+  const py = findPython();
+  if (!py) die(`Zig ${ZIG.version} is needed: install Python 3 with pip, or put zig ${ZIG.version} on PATH`);
+  say(`installing Zig ${ZIG.version} from PyPI (ziglang)`);
+  rmSync(target, { recursive: true, force: true });
+  const tmp = `${target}.partial`;
+  rmSync(tmp, { recursive: true, force: true });
+  run(py, [
+    "-m",
+    "pip",
+    "install",
+    "--disable-pip-version-check",
+    "--no-warn-script-location",
+    "--no-deps",
+    "--only-binary",
+    ":all:",
+    "--target",
+    tmp,
+    `ziglang==${ZIG.version}`,
+  ]);
+  renameSync(tmp, target);
+  if (zigVersionOf(bin) !== ZIG.version) die(`installed Zig at ${bin} does not report ${ZIG.version}`);
+  return bin;
+}
+
+// ---- 3. libsodium source ---------------------------------------------------------------------
+function ensureLibsodium() {
+  const dest = join(cacheDir, `libsodium-${LIBSODIUM.version}`);
+  const stamp = join(dest, ".smem-verified");
+  if (existsSync(stamp) && readFileSync(stamp, "utf8").trim() === LIBSODIUM.sha256) return dest;
+  const py = findPython();
+  if (!py) die("Python 3 with pip is needed to fetch the pinned libsodium source");
+  say(`fetching libsodium ${LIBSODIUM.version} source (${LIBSODIUM.artifact})`);
+  mkdirSync(cacheDir, { recursive: true });
+  const dl = mkdtempSync(join(tmpdir(), "smem-sodium-"));
+  try {
+    run(py, [
+      "-m",
+      "pip",
+      "download",
+      "--disable-pip-version-check",
+      "--no-deps",
+      "--no-binary",
+      ":all:",
+      "-d",
+      dl,
+      `${LIBSODIUM.pypiName}==${LIBSODIUM.pypiVersion}`,
+    ]);
+    const archive = readdirSync(dl).find((f) => f.endsWith(".tar.gz"));
+    if (!archive) die("pip download produced no sdist");
+    const got = sha256File(join(dl, archive));
+    if (got !== LIBSODIUM.sha256) {
+      die(`libsodium source hash mismatch: expected ${LIBSODIUM.sha256}, got ${got}`);
+    }
+    const unpack = join(dl, "x");
+    mkdirSync(unpack);
+    run("tar", ["-xzf", join(dl, archive), "-C", unpack]);
+    const inner = join(unpack, readdirSync(unpack)[0], LIBSODIUM.subdir);
+    if (!existsSync(join(inner, "src", "libsodium", "include", "sodium.h"))) {
+      die(`libsodium sources not found at ${LIBSODIUM.subdir} in ${archive}`);
+    }
+    // The autotools build generates include/sodium/version.h; the MSVC tree ships it prebuilt.
+    const versionH = join(inner, "src", "libsodium", "include", "sodium", "version.h");
+    if (!existsSync(versionH)) copyFileSync(join(inner, "builds", "msvc", "version.h"), versionH);
+    rmSync(dest, { recursive: true, force: true });
+    renameSync(inner, dest);
+    writeFileSync(stamp, `${LIBSODIUM.sha256}\n`);
+  } finally {
+    rmSync(dl, { recursive: true, force: true });
+  }
+  return dest;
+}
+
+// ---- 4. the shim -----------------------------------------------------------------------------
+function listFiles(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "zig-out" || entry.name === ".zig-cache") continue;
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(p));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
+export function shimInputsHash(zigVersion) {
+  const h = createHash("sha256");
+  h.update(`zig ${zigVersion}\nlibsodium ${LIBSODIUM.sha256}\n`);
+  for (const f of listFiles(join(root, "zig-shim"))) {
+    h.update(relative(root, f));
+    h.update(readFileSync(f));
+  }
+  return h.digest("hex");
+}
+
+function ensureShim(zig, sodiumDir) {
+  const outDir = join(root, "zig-shim", "zig-out");
+  const stamp = join(outDir, ".smem-inputs");
+  const inputs = shimInputsHash(ZIG.version);
+  if (!forceShim && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === inputs) return;
+  say("building the native shim (zig build)");
+  run(zig, ["build", "-Doptimize=ReleaseFast", `-Dsodium=${sodiumDir}`], {
+    cwd: join(root, "zig-shim"),
+  });
+  writeFileSync(stamp, `${inputs}\n`);
+}
+
+// ---- main ------------------------------------------------------------------------------------
+ensureNodeModules();
+const zig = ensureZig();
+const sodiumDir = ensureLibsodium();
+ensureShim(zig, sodiumDir);
+// Later steps (tests, build scripts) read these instead of repeating the discovery.
+mkdirSync(cacheDir, { recursive: true });
+writeFileSync(
+  join(cacheDir, "toolchain.json"),
+  `${JSON.stringify({ zig, sodiumDir, zigVersion: ZIG.version }, null, 2)}\n`,
+);

@@ -1,0 +1,146 @@
+#ifndef smem_shim_H
+#define smem_shim_H
+
+/*
+ * smem native shim: guarded memory, process hardening and the libsodium primitives smem uses.
+ *
+ * Conventions (as libsodium): every function takes pointer + length pairs, returns an int status
+ * (0 = success, -1 = failure) unless it returns a size or a constant string, and never hands out
+ * memory except through smem_alloc(). Output buffers are written only on success; secrets held in
+ * temporaries are wiped on every exit path.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define SMEM_EXPORT __declspec(dllexport)
+#else
+#define SMEM_EXPORT __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SMEM_SHIM_ABI_VERSION 1
+
+#define smem_PROT_NOACCESS 0
+#define smem_PROT_READONLY 1
+#define smem_PROT_READWRITE 2
+
+/* Smallest random canary in front of every allocation; the rest of the page slack is canary too. */
+#define smem_CANARY_MIN_BYTES 16U
+
+#define smem_AEAD_KEYBYTES 32U
+#define smem_AEAD_ABYTES 16U
+#define smem_XCHACHA_NPUBBYTES 24U
+#define smem_CHACHA_IETF_NPUBBYTES 12U
+
+/* ---- library ------------------------------------------------------------------------------- */
+
+/* Initialise libsodium and the canary. Idempotent; 0 on success. Must precede everything else. */
+SMEM_EXPORT int smem_init(void);
+SMEM_EXPORT int smem_abi_version(void);
+SMEM_EXPORT const char *smem_sodium_version_string(void);
+
+/* ---- guarded allocation ---------------------------------------------------------------------
+ * Layout: [guard page][canary | data][guard page]. The data is right-aligned against the trailing
+ * guard page, so reading or writing one byte past the end faults; the canary fills the slack in
+ * front (at least smem_CANARY_MIN_BYTES) and is checked in constant time by smem_free().
+ * The inner pages are mlocked (best effort: *locked_p tells) and excluded from core dumps.
+ * The same (data, size) pair identifies the allocation in every other call. */
+SMEM_EXPORT int smem_alloc(void **data_p, size_t size, int *locked_p);
+/* Wipe, check the canary (mismatch: abort() after wiping), unlock, unmap. */
+SMEM_EXPORT int smem_free(void *data, size_t size);
+/* 0 if the canary is intact, -1 if not. Read-only: leaves the protection as it found it. */
+SMEM_EXPORT int smem_canary_check(const void *data, size_t size);
+SMEM_EXPORT int smem_protect(void *data, size_t size, int prot);
+/* Bytes of address space one allocation of `size` takes (guard pages included). */
+SMEM_EXPORT size_t smem_alloc_footprint(size_t size);
+/* Address of the first inner (data) page: what /proc/self/smaps lists for the allocation. */
+SMEM_EXPORT void *smem_alloc_inner_page(const void *data, size_t size);
+
+/* ---- process ------------------------------------------------------------------------------- */
+
+/* RLIMIT_CORE = 0 and, on Linux, PR_SET_DUMPABLE 0. Returns 0 if every step that exists worked. */
+SMEM_EXPORT int smem_harden_process(void);
+SMEM_EXPORT size_t smem_page_size(void);
+/* RLIMIT_MEMLOCK soft and hard limits in bytes; UINT64_MAX means unlimited. -1 where unknown. */
+SMEM_EXPORT int smem_mlock_limit(uint64_t *soft_p, uint64_t *hard_p);
+/* RLIMIT_CORE soft limit in bytes (UINT64_MAX unlimited); -1 where unknown. */
+SMEM_EXPORT int smem_core_limit(uint64_t *soft_p);
+/* 1 dumpable, 0 not, -1 unknown (non-Linux). */
+SMEM_EXPORT int smem_dumpable(void);
+/* Which protections this build uses on this platform, as bit flags below. */
+SMEM_EXPORT uint32_t smem_platform_features(void);
+#define smem_FEATURE_GUARD_PAGES 1U
+#define smem_FEATURE_MLOCK 2U
+#define smem_FEATURE_DONTDUMP 4U   /* MADV_DONTDUMP */
+#define smem_FEATURE_NOCORE 8U     /* MADV_NOCORE / MAP_NOCORE */
+#define smem_FEATURE_NODUMPABLE 16U /* prctl(PR_SET_DUMPABLE) */
+#define smem_FEATURE_RLIMIT_CORE 32U
+
+/* ---- utilities ----------------------------------------------------------------------------- */
+
+SMEM_EXPORT void smem_randombytes(void *buf, size_t len);
+SMEM_EXPORT void smem_memzero(void *buf, size_t len);
+/* Constant time: 0 if equal, -1 if not. */
+SMEM_EXPORT int smem_memcmp(const void *a, const void *b, size_t len);
+
+/* ---- hashes and MACs ----------------------------------------------------------------------- */
+
+/* outlen 16..64, keylen 0..64 (key may be NULL when keylen is 0). */
+SMEM_EXPORT int smem_blake2b(uint8_t *out, size_t outlen, const uint8_t *in, size_t inlen,
+                             const uint8_t *key, size_t keylen);
+SMEM_EXPORT int smem_sha3_256(uint8_t out[32], const uint8_t *in, size_t inlen);
+SMEM_EXPORT int smem_hmac_sha256(uint8_t out[32], const uint8_t *msg, size_t msglen,
+                                 const uint8_t *key, size_t keylen);
+/* RFC 5869 extract-and-expand; outlen at most 255 * 32. */
+SMEM_EXPORT int smem_hkdf_sha256(uint8_t *out, size_t outlen, const uint8_t *ikm, size_t ikmlen,
+                                 const uint8_t *salt, size_t saltlen, const uint8_t *info,
+                                 size_t infolen);
+
+/* ---- AEAD (combined mode: c = ciphertext || 16-byte tag, clen = mlen + 16) --------------------- */
+
+SMEM_EXPORT int smem_aead_xchacha20poly1305_encrypt(uint8_t *c, const uint8_t *m, size_t mlen,
+                                                    const uint8_t *ad, size_t adlen,
+                                                    const uint8_t npub[24], const uint8_t k[32]);
+/* -1 (and m untouched beyond wiping) when the tag does not verify. */
+SMEM_EXPORT int smem_aead_xchacha20poly1305_decrypt(uint8_t *m, const uint8_t *c, size_t clen,
+                                                    const uint8_t *ad, size_t adlen,
+                                                    const uint8_t npub[24], const uint8_t k[32]);
+SMEM_EXPORT int smem_aead_chacha20poly1305_ietf_encrypt(uint8_t *c, const uint8_t *m, size_t mlen,
+                                                        const uint8_t *ad, size_t adlen,
+                                                        const uint8_t npub[12],
+                                                        const uint8_t k[32]);
+SMEM_EXPORT int smem_aead_chacha20poly1305_ietf_decrypt(uint8_t *m, const uint8_t *c, size_t clen,
+                                                        const uint8_t *ad, size_t adlen,
+                                                        const uint8_t npub[12],
+                                                        const uint8_t k[32]);
+
+/* ---- X25519 -------------------------------------------------------------------------------- */
+
+/* -1 when the result is all zeros (low-order point). */
+SMEM_EXPORT int smem_x25519(uint8_t q[32], const uint8_t n[32], const uint8_t p[32]);
+SMEM_EXPORT int smem_x25519_base(uint8_t q[32], const uint8_t n[32]);
+
+/* ---- password hashing ---------------------------------------------------------------------- */
+
+/* Argon2id v0x13 with every RFC 9106 input. saltlen >= 8, lanes >= 1, m_kib >= 8 * lanes. */
+SMEM_EXPORT int smem_argon2id(uint8_t *out, size_t outlen, const uint8_t *pw, size_t pwlen,
+                              const uint8_t *salt, size_t saltlen, const uint8_t *secret,
+                              size_t secretlen, const uint8_t *ad, size_t adlen, uint32_t t_cost,
+                              uint32_t m_kib, uint32_t lanes);
+/* smem's KDF (DESIGN section 6): k0 = Argon2id(pw, salt, m_kib, t_cost, p = 1, 32 bytes), then
+ * out = SHA3-256 applied max(rounds, 1) times to k0. k0 and every intermediate digest stay in
+ * this function's frame and are wiped before it returns. */
+SMEM_EXPORT int smem_kdf_derive(uint8_t out[32], const uint8_t *pw, size_t pwlen,
+                                const uint8_t *salt, size_t saltlen, uint32_t m_kib,
+                                uint32_t t_cost, uint64_t rounds);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
