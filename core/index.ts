@@ -1,4 +1,19 @@
 // smem's public library API (DESIGN section 5). Tests and outside checks import from here.
+
+export {
+  AEAD_KEY_BYTES,
+  AEAD_TAG_BYTES,
+  CHACHA_NONCE_BYTES,
+  chachaOpenInto,
+  chachaSeal,
+  chachaSealInto,
+  XCHACHA_NONCE_BYTES,
+  xchachaOpenInto,
+  xchachaSeal,
+  xchachaSealInto,
+} from "./aead";
+export { concatBytes, fromHex, type KeyBytes, toHex, utf8 } from "./bytes";
+export { Enclave } from "./enclave";
 export {
   AuthError,
   EnvironmentError,
@@ -10,6 +25,26 @@ export {
   SmemError,
   UsageError,
 } from "./errors";
+export {
+  blake2b,
+  blake2bInto,
+  hkdfSha256Into,
+  hmacSha256,
+  hmacSha256Into,
+  sha3_256,
+  sha3_256Into,
+} from "./hash";
+export {
+  argon2idInto,
+  DEFAULT_KDF,
+  deriveKey,
+  KDF_KEY_BYTES,
+  type KdfParams,
+  scryptInto,
+  validateKdfParams,
+} from "./kdf";
 export { LockedBuffer, liveBufferCount, onPurge, purge } from "./locked-buffer";
 export { MLOCK_WARNING, mlockRequired, setMlockWarningHandler, setRequireMlock } from "./mlock-policy";
 export { sodiumVersion } from "./platform";
+export { randomBytes } from "./random";
+export { X25519_BYTES, x25519Base, x25519Into } from "./x25519";

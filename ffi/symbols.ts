@@ -54,6 +54,7 @@ export const shimSymbols = {
     args: [ptr, usize, ptr, usize, ptr, usize, ptr, usize, ptr, usize, u32, u32, u32],
     returns: i32,
   },
+  smem_scrypt: { args: [ptr, usize, ptr, usize, ptr, usize, u32, u32, u32], returns: i32 },
   smem_kdf_derive: { args: [ptr, ptr, usize, ptr, usize, u32, u32, u64], returns: i32 },
 } as const;
 

@@ -132,6 +132,10 @@ SMEM_EXPORT int smem_argon2id(uint8_t *out, size_t outlen, const uint8_t *pw, si
                               const uint8_t *salt, size_t saltlen, const uint8_t *secret,
                               size_t secretlen, const uint8_t *ad, size_t adlen, uint32_t t_cost,
                               uint32_t m_kib, uint32_t lanes);
+/* scrypt (RFC 7914) as age uses it: N = 2^log_n, r, p; salt of any length. Needs 128 * r * N bytes. */
+SMEM_EXPORT int smem_scrypt(uint8_t *out, size_t outlen, const uint8_t *pw, size_t pwlen,
+                            const uint8_t *salt, size_t saltlen, uint32_t log_n, uint32_t r,
+                            uint32_t p);
 /* smem's KDF (DESIGN section 6): k0 = Argon2id(pw, salt, m_kib, t_cost, p = 1, 32 bytes), then
  * out = SHA3-256 applied max(rounds, 1) times to k0. k0 and every intermediate digest stay in
  * this function's frame and are wiped before it returns. */

@@ -60,3 +60,13 @@ int smem_kdf_derive(uint8_t out[32], const uint8_t *pw, size_t pwlen, const uint
     sodium_memzero(digest, sizeof digest);
     return 0;
 }
+
+int smem_scrypt(uint8_t *out, size_t outlen, const uint8_t *pw, size_t pwlen, const uint8_t *salt,
+                size_t saltlen, uint32_t log_n, uint32_t r, uint32_t p)
+{
+    if (log_n < 1 || log_n > 63 || r < 1 || p < 1 || outlen == 0) {
+        return -1;
+    }
+    return crypto_pwhash_scryptsalsa208sha256_ll(pw, pwlen, salt, saltlen, (uint64_t) 1 << log_n, r, p,
+                                                 out, outlen);
+}
