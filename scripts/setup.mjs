@@ -23,8 +23,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { shimInputsHash } from "./shim-inputs.mjs";
 import { LIBSODIUM, ZIG } from "./toolchain.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -171,27 +172,6 @@ function ensureLibsodium() {
 }
 
 // ---- 4. the shim -----------------------------------------------------------------------------
-function listFiles(dir) {
-  const out = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "zig-out" || entry.name === ".zig-cache") continue;
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(p));
-    else out.push(p);
-  }
-  return out.sort();
-}
-
-export function shimInputsHash(zigVersion) {
-  const h = createHash("sha256");
-  h.update(`zig ${zigVersion}\nlibsodium ${LIBSODIUM.sha256}\n`);
-  for (const f of listFiles(join(root, "zig-shim"))) {
-    h.update(relative(root, f));
-    h.update(readFileSync(f));
-  }
-  return h.digest("hex");
-}
-
 function ensureShim(zig, sodiumDir) {
   const outDir = join(root, "zig-shim", "zig-out");
   const stamp = join(outDir, ".smem-inputs");
