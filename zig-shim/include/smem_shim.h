@@ -127,7 +127,8 @@ SMEM_EXPORT int smem_x25519_base(uint8_t q[32], const uint8_t n[32]);
 
 /* ---- password hashing ---------------------------------------------------------------------- */
 
-/* Argon2id v0x13 with every RFC 9106 input. saltlen >= 8, lanes >= 1, m_kib >= 8 * lanes. */
+/* Argon2id v0x13 with every RFC 9106 input. outlen >= 16 (libsodium's Argon2 minimum; RFC 9106
+ * allows 4), saltlen >= 8, t_cost >= 1, lanes >= 1, m_kib >= 8 * lanes. */
 SMEM_EXPORT int smem_argon2id(uint8_t *out, size_t outlen, const uint8_t *pw, size_t pwlen,
                               const uint8_t *salt, size_t saltlen, const uint8_t *secret,
                               size_t secretlen, const uint8_t *ad, size_t adlen, uint32_t t_cost,

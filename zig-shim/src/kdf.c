@@ -16,7 +16,7 @@ int smem_argon2id(uint8_t *out, size_t outlen, const uint8_t *pw, size_t pwlen, 
 {
     argon2_context ctx;
 
-    if (outlen < 4 || outlen > 0xffffffffUL || pwlen > 0xffffffffUL || saltlen < 8 ||
+    if (outlen < ARGON2_MIN_OUTLEN || outlen > 0xffffffffUL || pwlen > 0xffffffffUL || saltlen < 8 ||
         saltlen > 0xffffffffUL || secretlen > 0xffffffffUL || adlen > 0xffffffffUL || t_cost < 1 ||
         lanes < 1 || lanes > 0xffffffUL || m_kib < 8 * lanes) {
         return -1;

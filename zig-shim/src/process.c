@@ -176,17 +176,28 @@ uint32_t smem_platform_features(void)
     return f;
 }
 
+/* libsodium declares these pointers nonnull even for zero lengths, and an empty TypedArray can
+ * reach the ABI as NULL: zero-length calls return before touching libsodium. */
 void smem_randombytes(void *buf, size_t len)
 {
+    if (len == 0) {
+        return;
+    }
     randombytes_buf(buf, len);
 }
 
 void smem_memzero(void *buf, size_t len)
 {
+    if (len == 0) {
+        return;
+    }
     sodium_memzero(buf, len);
 }
 
 int smem_memcmp(const void *a, const void *b, size_t len)
 {
+    if (len == 0) {
+        return 0;
+    }
     return sodium_memcmp(a, b, len);
 }
