@@ -43,6 +43,8 @@ export {
   scryptInto,
   validateKdfParams,
 } from "./kdf";
+export * from "./kem";
+export * from "./keys";
 export { LockedBuffer, liveBufferCount, onPurge, purge } from "./locked-buffer";
 export { MLOCK_WARNING, mlockRequired, setMlockWarningHandler, setRequireMlock } from "./mlock-policy";
 export { sodiumVersion } from "./platform";
