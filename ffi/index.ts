@@ -1,2 +1,2 @@
-export { addressOfBytes, readPointer, viewAt } from "./memory";
+export { addressOfBytes, readByteAt, readPointer, viewAt, writeByteAt } from "./memory";
 export { developmentShimPath, type Shim, ShimLoadError, setEmbeddedShim, shim, shimLoaded } from "./shim";
