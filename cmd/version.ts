@@ -1,10 +1,14 @@
-import { defineCommand } from "citty";
 import pkg from "../package.json" with { type: "json" };
+import { defineSmemCommand, globalArgs, runCommand } from "./common";
 
-export default defineCommand({
-  meta: { name: "version", description: "Print the smem, Bun and libsodium versions" },
-  async run() {
-    const { sodiumVersion } = await import("../core/platform");
-    process.stdout.write(`smem ${pkg.version}\nbun ${Bun.version}\nlibsodium ${sodiumVersion()}\n`);
+export default defineSmemCommand(
+  {
+    meta: { name: "version", description: "Print the smem, Bun and libsodium versions" },
+    args: { ...globalArgs },
+    run: runCommand(async () => {
+      const { sodiumVersion } = await import("../core/platform");
+      process.stdout.write(`smem ${pkg.version}\nbun ${Bun.version}\nlibsodium ${sodiumVersion()}\n`);
+    }),
   },
-});
+  ["smem version"],
+);

@@ -12,6 +12,7 @@ export {
   xchachaSeal,
   xchachaSealInto,
 } from "./aead";
+export { AtomicFile, writeFileAtomic } from "./atomic-file";
 export { concatBytes, fromHex, type KeyBytes, toHex, utf8 } from "./bytes";
 export { Enclave } from "./enclave";
 export {
@@ -48,5 +49,17 @@ export * from "./keys";
 export { LockedBuffer, liveBufferCount, onPurge, purge } from "./locked-buffer";
 export { MLOCK_WARNING, mlockRequired, setMlockWarningHandler, setRequireMlock } from "./mlock-policy";
 export { sodiumVersion } from "./platform";
+export { hardenProcess, onCleanup, processHardened, runCleanups } from "./process-guard";
 export { randomBytes } from "./random";
+export {
+  MAX_PASSPHRASE_BYTES,
+  PASSPHRASE_ENV,
+  type PassphraseSource,
+  promptPassphrase,
+  readPassphraseFd,
+  readPassphraseFile,
+  readSecretFromFd,
+  resolvePassphrase,
+} from "./secret-input";
+export { setWarningHandler, warnOnce } from "./warnings";
 export { X25519_BYTES, x25519Base, x25519Into } from "./x25519";

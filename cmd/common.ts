@@ -1,0 +1,207 @@
+// What every smem command shares: the global flags, the passphrase and output flags, messages on
+// stderr (honouring --quiet and NO_COLOR), strict flag checking, and runCommand(), which turns
+// any failure into one line `smem: <message>` and its exit code (DESIGN 3.6), never a stack trace.
+import type { ArgsDef, CommandContext, CommandDef } from "citty";
+import { ExitCode, SmemError, UsageError } from "../core/errors";
+import { setMlockWarningHandler, setRequireMlock } from "../core/mlock-policy";
+import { setWarningHandler } from "../core/warnings";
+
+// ---- flags ----------------------------------------------------------------------------------
+
+export const globalArgs = {
+  "require-mlock": {
+    type: "boolean",
+    description: "Fail (exit 5) instead of running with unlocked memory (also SMEM_REQUIRE_MLOCK=1)",
+  },
+  quiet: { type: "boolean", alias: "q", description: "No warnings or progress on stderr" },
+} as const satisfies ArgsDef;
+
+export const passphraseArgs = {
+  "passphrase-file": {
+    type: "string",
+    valueHint: "FILE",
+    description: "Read the passphrase from the first line of FILE",
+  },
+  "passphrase-fd": {
+    type: "string",
+    valueHint: "N",
+    description: "Read the passphrase from the first line of open file descriptor N",
+  },
+} as const satisfies ArgsDef;
+
+export const outputArg = {
+  output: {
+    type: "string",
+    alias: "o",
+    valueHint: "FILE",
+    description: "Write to FILE (atomically, mode 0600)",
+  },
+} as const satisfies ArgsDef;
+
+// ---- messages -------------------------------------------------------------------------------
+
+let quiet = false;
+
+export function isQuiet(): boolean {
+  return quiet;
+}
+
+/** Colour only on a terminal and never under NO_COLOR (any non-empty value, per no-color.org). */
+export function useColor(stream: NodeJS.WriteStream = process.stderr): boolean {
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+}
+
+function paint(code: number, text: string): string {
+  return useColor() ? `\x1b[${code}m${text}\x1b[39m` : text;
+}
+
+/** Progress and notices: stderr, only when it is a terminal and not --quiet. */
+export function notice(message: string): void {
+  if (quiet || !process.stderr.isTTY) return;
+  process.stderr.write(`smem: ${message}\n`);
+}
+
+/** Informational lines a script may rely on (e.g. the drawn salt): stderr unless --quiet. */
+export function info(message: string): void {
+  if (quiet) return;
+  process.stderr.write(`${message}\n`);
+}
+
+export function warn(message: string): void {
+  if (quiet) return;
+  process.stderr.write(`smem: ${paint(33, "warning:")} ${message}\n`);
+}
+
+export function printError(message: string): void {
+  process.stderr.write(`smem: ${paint(31, "error:")} ${message}\n`);
+}
+
+/** Applies --quiet / --require-mlock (and SMEM_REQUIRE_MLOCK=1) and routes core warnings. */
+export function applyGlobalFlags(args: { quiet?: boolean; "require-mlock"?: boolean }): void {
+  quiet = args.quiet === true;
+  if (args["require-mlock"] === true || process.env.SMEM_REQUIRE_MLOCK === "1") setRequireMlock(true);
+  setWarningHandler(warn);
+  setMlockWarningHandler(warn);
+}
+
+// ---- errors ---------------------------------------------------------------------------------
+
+/** The one line and exit code for any thrown value. */
+export function describeFailure(err: unknown): { message: string; code: number } {
+  if (err instanceof SmemError) return { message: err.message, code: err.exitCode };
+  const e = err as Error;
+  if (e?.name === "ShimLoadError") return { message: e.message, code: ExitCode.environment };
+  if (e?.name === "CLIError") return { message: stripAnsi(e.message), code: ExitCode.usage };
+  const detail = e?.message ? e.message.split("\n")[0] : String(err);
+  return { message: `internal error: ${detail}`, code: ExitCode.usage };
+}
+
+export function exitWithError(err: unknown): never {
+  const { message, code } = describeFailure(err);
+  printError(message);
+  if (process.env.SMEM_DEBUG === "1" && err instanceof Error && err.stack) {
+    process.stderr.write(`${err.stack}\n`);
+  }
+  process.exit(code);
+}
+
+export function stripAnsi(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+// ---- strict flag checking -------------------------------------------------------------------
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Unknown flags and string flags without a value are usage errors (citty itself is lenient). */
+export function checkFlags(rawArgs: readonly string[], argsDef: ArgsDef): void {
+  const kinds = new Map<string, string>();
+  for (const [name, def] of Object.entries(argsDef)) {
+    if (def.type === "positional") continue;
+    const kind = def.type ?? "string";
+    kinds.set(name, kind);
+    kinds.set(camel(name), kind);
+    const aliases = "alias" in def && def.alias !== undefined ? def.alias : [];
+    for (const alias of Array.isArray(aliases) ? aliases : [aliases]) kinds.set(alias, kind);
+  }
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i] as string;
+    if (arg === "--") return;
+    if (!arg.startsWith("-") || arg === "-") continue;
+    const eq = arg.indexOf("=");
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    let name = flag.replace(/^--?/, "");
+    let kind = kinds.get(name);
+    if (kind === undefined && name.startsWith("no-") && kinds.get(name.slice(3)) === "boolean") {
+      name = name.slice(3);
+      kind = "boolean";
+    }
+    if (kind === undefined) throw new UsageError(`unknown option ${flag} (see --help)`);
+    if (kind === "boolean") {
+      if (eq >= 0) throw new UsageError(`option ${flag} takes no value`);
+      continue;
+    }
+    if (eq >= 0) continue;
+    if (i + 1 >= rawArgs.length) throw new UsageError(`option ${flag} needs a value`);
+    i++;
+  }
+}
+
+/** A decimal integer flag in [min, max]; usage error (exit 1) otherwise. */
+export function parseIntegerFlag(
+  flag: string,
+  value: string | undefined,
+  range: { min: number; max: number },
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]+$/.test(value)) throw new UsageError(`${flag} must be a whole number, got '${value}'`);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < range.min || n > range.max) {
+    throw new UsageError(`${flag} must be from ${range.min} to ${range.max}, got ${value}`);
+  }
+  return n;
+}
+
+// ---- commands -------------------------------------------------------------------------------
+
+const exampleRegistry = new WeakMap<object, readonly string[]>();
+
+/** The examples shown under EXAMPLES in `smem <command> --help`. */
+export function examplesOf(cmd: object): readonly string[] {
+  return exampleRegistry.get(cmd) ?? [];
+}
+
+/** defineCommand plus the examples for --help. */
+export function defineSmemCommand<const T extends ArgsDef>(
+  def: CommandDef<T>,
+  examples: readonly string[],
+): CommandDef<T> {
+  exampleRegistry.set(def, examples);
+  return def;
+}
+
+/**
+ * Wraps a command body: checks flags strictly, applies the global flags, and reports any failure
+ * as one line with its exit code.
+ */
+export function runCommand<T extends ArgsDef>(
+  fn: (ctx: CommandContext<T>) => Promise<void> | void,
+): (ctx: CommandContext<T>) => Promise<void> {
+  return async (ctx) => {
+    try {
+      const argsDef = (ctx.cmd.args ?? {}) as ArgsDef;
+      checkFlags(ctx.rawArgs, argsDef);
+      applyGlobalFlags(ctx.args as { quiet?: boolean; "require-mlock"?: boolean });
+      const extra = ctx.args._.filter(
+        (_, i) => i >= Object.values(argsDef).filter((d) => d.type === "positional").length,
+      );
+      if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see --help)`);
+      await fn(ctx);
+    } catch (err) {
+      exitWithError(err);
+    }
+  };
+}

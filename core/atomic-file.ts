@@ -1,0 +1,180 @@
+// Atomic named outputs (DESIGN 3.4): bytes go to a temp file beside the target (mode 0600), which
+// is fsynced and renamed over the target only on commit(); abort() or any failure removes it and
+// leaves an existing target untouched. A target that is a character device or a FIFO (/dev/null,
+// /dev/stdout, a named pipe) cannot be replaced by rename and is written straight through.
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { toHex } from "./bytes";
+import { IoError } from "./errors";
+import { onCleanup } from "./process-guard";
+import { randomBytes } from "./random";
+
+const TEMP_MODE = 0o600;
+
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ?? e?.message ?? String(err);
+}
+
+/** Follows a symlink so that the rename replaces the file it points to, not the link. */
+function resolveTarget(target: string): string {
+  try {
+    if (lstatSync(target).isSymbolicLink()) return realpathSync(target);
+  } catch {
+    // Missing target (or dangling link): write beside the path as given.
+  }
+  return target;
+}
+
+function isStreamDevice(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isCharacterDevice() || st.isFIFO();
+  } catch {
+    return false;
+  }
+}
+
+export class AtomicFile implements Disposable {
+  /** The path the bytes end up at. */
+  readonly target: string;
+  /** The temp file's path, or null when writing straight through to a device or FIFO. */
+  readonly tempPath: string | null;
+  #fd: number | null;
+  #done = false;
+  #unregister: () => void;
+
+  private constructor(target: string, tempPath: string | null, fd: number) {
+    this.target = target;
+    this.tempPath = tempPath;
+    this.#fd = fd;
+    this.#unregister = tempPath ? onCleanup(() => this.#discard()) : () => {};
+  }
+
+  /** Opens a temp file in the target's directory (or the device itself); throws IoError. */
+  static create(target: string): AtomicFile {
+    const real = resolveTarget(target);
+    if (isStreamDevice(real)) {
+      try {
+        return new AtomicFile(real, null, openSync(real, "w"));
+      } catch (err) {
+        throw new IoError(`cannot open ${target} for writing: ${describe(err)}`);
+      }
+    }
+    const dir = dirname(real);
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
+    for (let attempt = 0; ; attempt++) {
+      const temp = join(dir, `.${basename(real)}.${toHex(randomBytes(6))}.smem-tmp`);
+      try {
+        return new AtomicFile(real, temp, openSync(temp, flags, TEMP_MODE));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "EEXIST" && attempt < 8) continue;
+        throw new IoError(`cannot create a temporary file beside ${target}: ${describe(err)}`);
+      }
+    }
+  }
+
+  /** Appends `bytes` (a view of a LockedBuffer is written directly from locked memory). */
+  write(bytes: Uint8Array): void {
+    const fd = this.#openFd();
+    let offset = 0;
+    try {
+      while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (err) {
+      this.abort();
+      throw new IoError(`cannot write ${this.target}: ${describe(err)}`);
+    }
+  }
+
+  /** fsync, rename over the target, fsync the directory. On failure the temp file is removed. */
+  commit(): void {
+    const fd = this.#openFd();
+    if (this.tempPath === null) {
+      this.#done = true;
+      this.#fd = null;
+      closeSync(fd);
+      return;
+    }
+    try {
+      fsyncSync(fd);
+      closeSync(fd);
+      this.#fd = null;
+      renameSync(this.tempPath, this.target);
+    } catch (err) {
+      this.abort();
+      throw new IoError(`cannot write ${this.target}: ${describe(err)}`);
+    }
+    this.#done = true;
+    this.#unregister();
+    syncDirectory(dirname(this.target));
+  }
+
+  /** Closes and removes the temp file; the target is left as it was. Idempotent. */
+  abort(): void {
+    if (this.#done) return;
+    this.#discard();
+    this.#unregister();
+  }
+
+  [Symbol.dispose](): void {
+    this.abort();
+  }
+
+  #discard(): void {
+    this.#done = true;
+    if (this.#fd !== null) {
+      try {
+        closeSync(this.#fd);
+      } catch {
+        // Already closed by a failed write.
+      }
+      this.#fd = null;
+    }
+    if (this.tempPath !== null) {
+      try {
+        unlinkSync(this.tempPath);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
+  #openFd(): number {
+    if (this.#done || this.#fd === null) throw new IoError(`${this.target} is already closed`);
+    return this.#fd;
+  }
+}
+
+// The rename is durable only once the directory entry is: fsync the directory (not possible on
+// Windows, where opening a directory fails; NTFS journals the rename itself).
+function syncDirectory(dir: string): void {
+  if (process.platform === "win32") return;
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, "r");
+    if (fstatSync(fd).isDirectory()) fsyncSync(fd);
+  } catch {
+    // Some filesystems refuse fsync on directories; the data itself is already synced.
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** Writes `bytes` to `target` atomically (see AtomicFile). */
+export function writeFileAtomic(target: string, bytes: Uint8Array): void {
+  const file = AtomicFile.create(target);
+  file.write(bytes);
+  file.commit();
+}

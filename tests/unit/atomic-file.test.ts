@@ -1,0 +1,179 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AtomicFile, ExitCode, IoError, runCleanups, writeFileAtomic } from "../../core";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "smem-atomic-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+describe("AtomicFile", () => {
+  test("writes through a 0600 temp file in the target's directory, then renames", () => {
+    const target = join(dir, "out.bin");
+    const file = AtomicFile.create(target);
+    expect(file.tempPath).not.toBeNull();
+    const temp = file.tempPath as string;
+    expect(temp.startsWith(`${dir}/`)).toBe(true);
+    expect(mode(temp)).toBe(0o600);
+    file.write(new Uint8Array([1, 2, 3]));
+    file.write(new Uint8Array([4]));
+    expect(existsSync(target)).toBe(false);
+    file.commit();
+    expect([...readFileSync(target)]).toEqual([1, 2, 3, 4]);
+    expect(mode(target)).toBe(0o600);
+    expect(readdirSync(dir)).toEqual(["out.bin"]);
+  });
+
+  test("abort leaves an existing target untouched and no temp file", () => {
+    const target = join(dir, "keep.txt");
+    writeFileSync(target, "original");
+    const file = AtomicFile.create(target);
+    file.write(new TextEncoder().encode("replacement"));
+    file.abort();
+    file.abort();
+    expect(readFileSync(target, "utf8")).toBe("original");
+    expect(readdirSync(dir)).toEqual(["keep.txt"]);
+    expect(() => file.write(new Uint8Array(1))).toThrow(IoError);
+  });
+
+  test("a disposed, uncommitted file is aborted", () => {
+    const target = join(dir, "scoped.txt");
+    {
+      using file = AtomicFile.create(target);
+      file.write(new Uint8Array([7]));
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test("a failed rename removes the temp file and reports an I/O error", () => {
+    const target = join(dir, "is-a-dir");
+    mkdirSync(target);
+    writeFileSync(join(target, "inside"), "x");
+    const file = AtomicFile.create(target);
+    file.write(new Uint8Array([1]));
+    let caught: unknown;
+    try {
+      file.commit();
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(IoError);
+    expect((caught as IoError).exitCode).toBe(ExitCode.io);
+    expect(readdirSync(dir)).toEqual(["is-a-dir"]);
+    expect(readFileSync(join(target, "inside"), "utf8")).toBe("x");
+  });
+
+  test("an unwritable directory is an I/O error naming the target", () => {
+    expect(() => AtomicFile.create(join(dir, "missing", "out"))).toThrow(/beside .*missing\/out/);
+    if (process.getuid?.() !== 0) {
+      chmodSync(dir, 0o500);
+      expect(() => AtomicFile.create(join(dir, "out"))).toThrow(IoError);
+    }
+  });
+
+  test("writeFileAtomic replaces a file and sets mode 0600", () => {
+    const target = join(dir, "replace.txt");
+    writeFileSync(target, "old", { mode: 0o644 });
+    writeFileAtomic(target, new TextEncoder().encode("new"));
+    expect(readFileSync(target, "utf8")).toBe("new");
+    expect(mode(target)).toBe(0o600);
+    expect(readdirSync(dir)).toEqual(["replace.txt"]);
+  });
+
+  test("a symlinked target replaces the file it points to and keeps the link", () => {
+    const real = join(dir, "real.txt");
+    const link = join(dir, "link.txt");
+    writeFileSync(real, "old");
+    symlinkSync(real, link);
+    writeFileAtomic(link, new TextEncoder().encode("new"));
+    expect(readFileSync(real, "utf8")).toBe("new");
+    expect(readdirSync(dir).sort()).toEqual(["link.txt", "real.txt"]);
+  });
+
+  test("/dev/null is written straight through", () => {
+    const file = AtomicFile.create("/dev/null");
+    expect(file.tempPath).toBeNull();
+    file.write(new Uint8Array(100));
+    file.commit();
+  });
+
+  test("a FIFO is written straight through, no temp file, no rename", async () => {
+    const fifo = join(dir, "pipe");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const reader = spawn("cat", [fifo]);
+    const chunks: Buffer[] = [];
+    reader.stdout.on("data", (c: Buffer) => chunks.push(c));
+    const done = new Promise<void>((resolve) => reader.on("close", () => resolve()));
+    const file = AtomicFile.create(fifo);
+    expect(file.tempPath).toBeNull();
+    file.write(new TextEncoder().encode("through the pipe"));
+    file.commit();
+    await done;
+    expect(Buffer.concat(chunks).toString()).toBe("through the pipe");
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(dir)).toEqual(["pipe"]);
+  });
+
+  test("runCleanups (the signal path) removes live temp files", () => {
+    const target = join(dir, "interrupted.bin");
+    const file = AtomicFile.create(target);
+    file.write(new Uint8Array([1, 2]));
+    expect(readdirSync(dir).length).toBe(1);
+    runCleanups();
+    expect(readdirSync(dir)).toEqual([]);
+    expect(() => file.commit()).toThrow(IoError);
+    expect(existsSync(target)).toBe(false);
+  });
+});
+
+describe("hardenProcess", () => {
+  test("disables core dumps and dumpability; SIGTERM removes temp files and exits 130", async () => {
+    const target = join(dir, "secret.key");
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dir, "..", "fixtures", "guarded-temp.ts"), target],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c;
+    });
+    const report = await new Promise<{ temp: string; dumpable: number; core: number }>((resolve, reject) => {
+      child.stdout.on("data", (c: Buffer) => {
+        stdout += c;
+        if (stdout.includes("\n")) resolve(JSON.parse(stdout));
+      });
+      child.on("close", () => reject(new Error(`fixture exited early: ${stderr}`)));
+    });
+    expect(existsSync(report.temp)).toBe(true);
+    if (process.platform === "linux") expect(report.dumpable).toBe(0);
+    expect(report.core).toBe(0);
+    const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exit).toBe(130);
+    expect(stderr).toContain("smem: interrupted");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
