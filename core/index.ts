@@ -62,4 +62,5 @@ export {
   resolvePassphrase,
 } from "./secret-input";
 export { setWarningHandler, warnOnce } from "./warnings";
+export * from "./sedit";
 export { X25519_BYTES, x25519Base, x25519Into } from "./x25519";
