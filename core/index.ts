@@ -61,6 +61,6 @@ export {
   readSecretFromFd,
   resolvePassphrase,
 } from "./secret-input";
-export { setWarningHandler, warnOnce } from "./warnings";
 export * from "./sedit";
+export { setWarningHandler, warnOnce } from "./warnings";
 export { X25519_BYTES, x25519Base, x25519Into } from "./x25519";
