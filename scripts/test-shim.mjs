@@ -65,6 +65,14 @@ const testSources = readdirSync(testsDir)
   .map((f) => join(testsDir, f));
 if (testSources.length === 0) fail(`no tests in ${testsDir}`);
 
+// Every function the ABI exports must be used (called, or passed as a function pointer) by some
+// C test: a new smem_* without one fails the step.
+const header = readFileSync(join(shimDir, "include", "smem_shim.h"), "utf8");
+const exported = [...header.matchAll(/SMEM_EXPORT[^;(]*?\b(smem_\w+)\s*\(/g)].map((m) => m[1]);
+const testText = testSources.map((f) => readFileSync(f, "utf8")).join("\n");
+const untested = exported.filter((name) => !new RegExp(`\\b${name}\\b`).test(testText));
+if (exported.length === 0) fail("found no SMEM_EXPORT declarations in smem_shim.h");
+
 // ---- compilers ---------------------------------------------------------------------------------
 // The executable a command name runs, through symlinks (cc -> /etc/alternatives/cc -> gcc-12).
 function resolveCommand(name) {
@@ -236,6 +244,14 @@ async function suiteFor(cc) {
 
 const all = [];
 for (const cc of compilers) all.push(...(await suiteFor(cc)));
+if (untested.length > 0) {
+  process.stderr.write(
+    `  coverage     FAILED declared in smem_shim.h but used by no zig-shim/tests/*.c: ${untested.join(", ")}\n`,
+  );
+  all.push({ compiler: "-", test: "coverage", ok: false, why: `untested: ${untested.join(", ")}` });
+} else {
+  process.stderr.write(`  coverage     ok     all ${exported.length} exported smem_* functions are used\n`);
+}
 const failed = all.filter((r) => !r.ok);
 const names = compilers.map((c) => c.version).join("; ");
 if (failed.length > 0) {

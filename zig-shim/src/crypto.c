@@ -1,5 +1,6 @@
 /* Thin, length-checked wrappers over libsodium's primitives. */
 #include "smem_shim.h"
+#include "internal.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -20,7 +21,7 @@ int smem_hmac_sha256(uint8_t out[32], const uint8_t *msg, size_t msglen, const u
 {
     crypto_auth_hmacsha256_state st;
 
-    if (crypto_auth_hmacsha256_init(&st, key, keylen) != 0 ||
+    if (crypto_auth_hmacsha256_init(&st, smem_nonnull_in(key, keylen), keylen) != 0 ||
         crypto_auth_hmacsha256_update(&st, msg, (unsigned long long) msglen) != 0 ||
         crypto_auth_hmacsha256_final(&st, out) != 0) {
         sodium_memzero(&st, sizeof st);
@@ -34,13 +35,17 @@ int smem_hkdf_sha256(uint8_t *out, size_t outlen, const uint8_t *ikm, size_t ikm
                      const uint8_t *salt, size_t saltlen, const uint8_t *info, size_t infolen)
 {
     uint8_t prk[crypto_kdf_hkdf_sha256_KEYBYTES];
+    uint8_t no_output[1];
     int rc;
 
     if (outlen > crypto_kdf_hkdf_sha256_BYTES_MAX) {
         return -1;
     }
-    if (crypto_kdf_hkdf_sha256_extract(prk, saltlen ? salt : NULL, saltlen, (const unsigned char *) ikm,
-                                       ikmlen) != 0) {
+    if (out == NULL && outlen == 0) {
+        out = no_output; /* expand's output is nonnull even for 0 bytes */
+    }
+    if (crypto_kdf_hkdf_sha256_extract(prk, saltlen ? salt : NULL, saltlen,
+                                       smem_nonnull_in(ikm, ikmlen), ikmlen) != 0) {
         sodium_memzero(prk, sizeof prk);
         return -1;
     }
@@ -91,7 +96,15 @@ int smem_aead_chacha20poly1305_ietf_decrypt(uint8_t *m, const uint8_t *c, size_t
 
 int smem_x25519(uint8_t q[32], const uint8_t n[32], const uint8_t p[32])
 {
-    return crypto_scalarmult_curve25519(q, n, p);
+    /* libsodium writes its all-zero result before refusing it; q is written only on success. */
+    uint8_t shared[crypto_scalarmult_curve25519_BYTES];
+    int rc = crypto_scalarmult_curve25519(shared, n, p);
+
+    if (rc == 0) {
+        memcpy(q, shared, sizeof shared);
+    }
+    sodium_memzero(shared, sizeof shared);
+    return rc;
 }
 
 int smem_x25519_base(uint8_t q[32], const uint8_t n[32])

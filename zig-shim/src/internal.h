@@ -10,4 +10,13 @@ extern size_t smem_cached_page_size;
 
 size_t smem_sys_page_size(void);
 
+/* libsodium declares some pointer parameters nonnull even when their length is 0, and an empty
+ * buffer can reach the ABI as NULL (bun:ffi may pass an empty TypedArray so): hand libsodium a
+ * valid address for those instead. */
+static inline const uint8_t *smem_nonnull_in(const void *p, size_t len)
+{
+    static const uint8_t empty[1];
+    return p == NULL && len == 0 ? empty : (const uint8_t *) p;
+}
+
 #endif

@@ -1,5 +1,6 @@
 /* Argon2id with the full RFC 9106 input set, and smem's KDF (Argon2id, then a SHA3-256 chain). */
 #include "smem_shim.h"
+#include "internal.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -67,6 +68,7 @@ int smem_scrypt(uint8_t *out, size_t outlen, const uint8_t *pw, size_t pwlen, co
     if (log_n < 1 || log_n > 63 || r < 1 || p < 1 || outlen == 0) {
         return -1;
     }
-    return crypto_pwhash_scryptsalsa208sha256_ll(pw, pwlen, salt, saltlen, (uint64_t) 1 << log_n, r, p,
-                                                 out, outlen);
+    return crypto_pwhash_scryptsalsa208sha256_ll(smem_nonnull_in(pw, pwlen), pwlen,
+                                                 smem_nonnull_in(salt, saltlen), saltlen,
+                                                 (uint64_t) 1 << log_n, r, p, out, outlen);
 }

@@ -123,6 +123,9 @@ static void test_hmac_sha256(void)
                            (const uint8_t *) "Test Using Larger Than Block-Size Key - Hash Key First",
                            54, key, 131) == 0);
     CHECK_HEX(out, 32, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    /* Empty key and message, as NULL (an empty TypedArray can arrive so). */
+    CHECK(smem_hmac_sha256(out, NULL, 0, NULL, 0) == 0);
+    CHECK_HEX(out, 32, "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
 static void test_hkdf_sha256(void)
@@ -151,6 +154,10 @@ static void test_hkdf_sha256(void)
               "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
               "34007208d5b887185865");
     CHECK(smem_hkdf_sha256(okm, 255 * 32 + 1, ikm, 22, salt, 13, info, 10) == -1);
+    /* Empty everything, as NULL: PRK = HMAC(32 zero bytes, ""), OKM = HMAC(PRK, 0x01). */
+    CHECK(smem_hkdf_sha256(okm, 32, NULL, 0, NULL, 0, NULL, 0) == 0);
+    CHECK_HEX(okm, 32, "eb70f01dede9afafa449eee1b1286504e1f62388b3f7dd4f956697b0e828fe18");
+    CHECK(smem_hkdf_sha256(NULL, 0, ikm, 22, salt, 13, info, 10) == 0);
 }
 
 /* RFC 8439 section 2.8.2 plaintext and AAD, shared by both AEAD known answers. */
@@ -197,9 +204,14 @@ static void aead_tamper(aead_fn enc, aead_fn dec, size_t nonce_len)
         CHECK(memcmp(buf_a, buf_c, mlen) == 0);
         /* A flipped ciphertext bit, tag bit, AD byte, nonce byte or key byte: rejected. */
         if (mlen > 0) {
+            size_t i, leaked = 0;
             buf_b[mlen / 2] ^= 0x04;
+            memset(buf_c, 0xaa, mlen);
             CHECK(dec(buf_c, buf_b, clen, ad, sizeof ad, nonce, key) == -1);
             buf_b[mlen / 2] ^= 0x04;
+            /* A failed decryption releases no plaintext: the output is untouched or zeroed. */
+            for (i = 0; i < mlen; i++) leaked += buf_c[i] != 0xaa && buf_c[i] != 0;
+            CHECK(leaked == 0);
         }
         buf_b[clen - 1] ^= 0x80;
         CHECK(dec(buf_c, buf_b, clen, ad, sizeof ad, nonce, key) == -1);
@@ -271,9 +283,12 @@ static void test_x25519(void)
     CHECK_HEX(a_shared, 32, "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
     CHECK(memcmp(a_shared, b_shared, 32) == 0);
 
-    /* Low-order points give an all-zero secret, which must be refused (RFC 7748 section 6.1). */
+    /* Low-order points give an all-zero secret, which must be refused (RFC 7748 section 6.1),
+     * and a refused call leaves the output as it was. */
     memset(p, 0, 32); /* u = 0 */
+    memset(q, 0x77, 32);
     CHECK(smem_x25519(q, n, p) == -1);
+    CHECK(all_bytes_are(q, 32, 0x77));
     p[0] = 1; /* u = 1 */
     CHECK(smem_x25519(q, n, p) == -1);
     /* A point of order 8 (one of the small-order points RFC 7748 section 7 warns about). */

@@ -1,6 +1,6 @@
 /*
  * Argon2id (RFC 9106 vector, argument checks, equality with libsodium's crypto_pwhash) and smem's
- * KDF (DESIGN section 6: Argon2id, then a SHA3-256 chain; rounds 0 and 1 agree).
+ * KDF (DESIGN section 6: Argon2id, then a SHA3-256 chain; rounds 0 and 1 agree); scrypt (RFC 7914).
  */
 #include "smem_shim.h"
 #include "check.h"
@@ -99,6 +99,31 @@ static void test_kdf_derive(void)
     CHECK(all_bytes_are(chain, 32, 0xa5));
 }
 
+static void test_scrypt(void)
+{
+    uint8_t out[64], before[64];
+
+    /* RFC 7914 section 12, first two vectors (the first with every input empty, as NULL). */
+    CHECK(smem_scrypt(out, 64, NULL, 0, NULL, 0, 4, 1, 1) == 0);
+    CHECK_HEX(out, 64,
+              "77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442"
+              "fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906");
+    CHECK(smem_scrypt(out, 64, (const uint8_t *) "password", 8, (const uint8_t *) "NaCl", 4, 10, 8,
+                      16) == 0);
+    CHECK_HEX(out, 64,
+              "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162"
+              "2eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640");
+    /* Bad parameters are refused without writing. */
+    memset(out, 0x3c, sizeof out);
+    memcpy(before, out, sizeof out);
+    CHECK(smem_scrypt(out, 64, (const uint8_t *) "pw", 2, (const uint8_t *) "salt", 4, 0, 8, 1) == -1);
+    CHECK(smem_scrypt(out, 64, (const uint8_t *) "pw", 2, (const uint8_t *) "salt", 4, 64, 8, 1) == -1);
+    CHECK(smem_scrypt(out, 64, (const uint8_t *) "pw", 2, (const uint8_t *) "salt", 4, 4, 0, 1) == -1);
+    CHECK(smem_scrypt(out, 64, (const uint8_t *) "pw", 2, (const uint8_t *) "salt", 4, 4, 1, 0) == -1);
+    CHECK(smem_scrypt(out, 0, (const uint8_t *) "pw", 2, (const uint8_t *) "salt", 4, 4, 1, 1) == -1);
+    CHECK(memcmp(out, before, sizeof out) == 0);
+}
+
 int main(void)
 {
     if (smem_init() != 0) {
@@ -109,5 +134,6 @@ int main(void)
     test_argon2id_arguments();
     test_matches_crypto_pwhash();
     test_kdf_derive();
+    test_scrypt();
     return check_done("test_kdf");
 }
