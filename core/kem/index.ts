@@ -1,4 +1,14 @@
 // Post-quantum KEMs: ML-KEM-768 (FIPS 203) and X-Wing (ML-KEM-768 + X25519).
+
+export {
+  HPKE_AEAD_CHACHA20POLY1305,
+  HPKE_KDF_HKDF_SHA256,
+  HPKE_KEM_MLKEM768_X25519,
+  type HpkeContext,
+  hpkeKeySchedule,
+  hpkeOpenFirstInto,
+  hpkeSealFirst,
+} from "./hpke";
 export {
   type Encapsulation,
   lockAndWipe,

@@ -1,0 +1,74 @@
+// Shared by the public-key stanzas (X25519, mlkem768x25519, smem-mlkem768): strict decoding of
+// a stanza's base64 argument, and wrapping the 16-byte file key with ChaCha20-Poly1305 under a
+// zero nonce, as age does for X25519 (each wrap key is used exactly once).
+import { base64nopad } from "@scure/base";
+import { AEAD_TAG_BYTES, CHACHA_NONCE_BYTES, chachaOpenInto, chachaSealInto } from "../aead";
+import { FormatError } from "../errors";
+import { LockedBuffer } from "../locked-buffer";
+
+// The age layer's contract types (PROTOCOL.md, owned by core/age/stanza.ts and recipient.ts).
+// Until those files land on main these are structurally identical local declarations; then
+// they become re-exports of the originals.
+export interface Stanza {
+  type: string;
+  args: string[];
+  body: Uint8Array;
+}
+export interface Recipient {
+  wrap(fileKey: LockedBuffer): Stanza[];
+  readonly labels?: readonly string[];
+}
+export interface Identity {
+  unwrap(stanzas: readonly Stanza[]): LockedBuffer | null;
+}
+
+export const FILE_KEY_BYTES = 16;
+export const WRAPPED_FILE_KEY_BYTES = FILE_KEY_BYTES + AEAD_TAG_BYTES;
+const ZERO_NONCE = new Uint8Array(CHACHA_NONCE_BYTES);
+
+/** Canonical unpadded base64 of exactly `length` bytes, else FormatError naming the stanza. */
+export function decodeStanzaArgument(stanza: string, arg: string, length: number): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = base64nopad.decode(arg);
+  } catch {
+    throw new FormatError(`invalid ${stanza} stanza: argument is not canonical unpadded base64`);
+  }
+  if (bytes.length !== length) {
+    throw new FormatError(`invalid ${stanza} stanza: argument is ${bytes.length} bytes, expected ${length}`);
+  }
+  return bytes;
+}
+
+export function encodeStanzaArgument(bytes: Uint8Array): string {
+  return base64nopad.encode(bytes);
+}
+
+/** Checks the body length before any decryption (age's partitioning-oracle mitigation). */
+export function requireWrappedFileKey(stanza: string, body: Uint8Array): void {
+  if (body.length !== WRAPPED_FILE_KEY_BYTES) {
+    throw new FormatError(
+      `invalid ${stanza} stanza: body is ${body.length} bytes, expected ${WRAPPED_FILE_KEY_BYTES}`,
+    );
+  }
+}
+
+export function requireFileKey(fileKey: LockedBuffer): void {
+  if (fileKey.size !== FILE_KEY_BYTES) throw new RangeError(`file key must be ${FILE_KEY_BYTES} bytes`);
+}
+
+/** ChaCha20-Poly1305(wrapKey, nonce 0, fileKey). */
+export function wrapFileKey(wrapKey: LockedBuffer, fileKey: LockedBuffer): Uint8Array {
+  requireFileKey(fileKey);
+  const body = new Uint8Array(WRAPPED_FILE_KEY_BYTES);
+  chachaSealInto(body, wrapKey, ZERO_NONCE, fileKey.bytes());
+  return body;
+}
+
+/** The file key in locked memory, or null when the body does not authenticate (not ours). */
+export function unwrapFileKey(wrapKey: LockedBuffer, body: Uint8Array): LockedBuffer | null {
+  const fileKey = LockedBuffer.alloc(FILE_KEY_BYTES);
+  if (chachaOpenInto(fileKey.bytes(), wrapKey, ZERO_NONCE, body)) return fileKey;
+  fileKey.destroy();
+  return null;
+}
