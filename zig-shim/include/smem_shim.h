@@ -53,7 +53,8 @@ SMEM_EXPORT const char *smem_sodium_version_string(void);
 SMEM_EXPORT int smem_alloc(void **data_p, size_t size, int *locked_p);
 /* Wipe, check the canary (mismatch: abort() after wiping), unlock, unmap. */
 SMEM_EXPORT int smem_free(void *data, size_t size);
-/* 0 if the canary is intact, -1 if not. Read-only: leaves the protection as it found it. */
+/* 0 if the canary is intact, -1 if not. Read-only: leaves the protection as it found it, so the
+ * allocation must be readable (read-only or read-write, not no-access) when this is called. */
 SMEM_EXPORT int smem_canary_check(const void *data, size_t size);
 SMEM_EXPORT int smem_protect(void *data, size_t size, int prot);
 /* Bytes of address space one allocation of `size` takes (guard pages included). */
