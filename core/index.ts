@@ -12,6 +12,42 @@ export {
   xchachaSeal,
   xchachaSealInto,
 } from "./aead";
+export {
+  ARGON2ID_READ_LIMITS,
+  ARGON2ID_STANZA,
+  Argon2idIdentity,
+  type Argon2idLimits,
+  Argon2idRecipient,
+  parseArgon2idStanza,
+} from "./age/argon2id-stanza";
+export {
+  ARMOR_BEGIN,
+  ARMOR_DETECT_BYTES,
+  ARMOR_END,
+  ArmorDecoder,
+  ArmorEncoder,
+  armor,
+  dearmor,
+  isArmored,
+} from "./age/armor";
+export { decodeBase64, encodeBase64 } from "./age/base64";
+export {
+  encodeHeader,
+  encodeStanza,
+  MAX_HEADER_BYTES,
+  type ParsedHeader,
+  parseHeader,
+  unwrapFileKey,
+  writeHeader,
+} from "./age/header";
+export { FILE_KEY_BYTES, type Identity, type Recipient } from "./age/recipient";
+export {
+  SCRYPT_DEFAULT_WORK_FACTOR,
+  SCRYPT_MAX_WORK_FACTOR,
+  ScryptIdentity,
+  ScryptRecipient,
+} from "./age/scrypt";
+export type { Stanza } from "./age/stanza";
 export { AtomicFile, writeFileAtomic } from "./atomic-file";
 export { concatBytes, fromHex, type KeyBytes, toHex, utf8 } from "./bytes";
 export { Enclave } from "./enclave";
