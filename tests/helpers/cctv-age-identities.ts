@@ -1,7 +1,8 @@
-// How the CCTV harness turns a vector's `identity:` strings into Identities. The kem layer
-// (core/age/x25519.ts, core/age/mlkem768x25519.ts, core/age/keys.ts) registers its parsers here;
-// until then vectors that need them are reported as pending on kem.
-import type { Identity } from "../../core";
+// How the CCTV harness turns a vector's `identity:` strings into Identities: through the kem
+// layer's key-string parser (core/age/keys.ts), for X25519 and mlkem768x25519 (hybrid) keys.
+import { utf8 } from "../../core";
+import { parseIdentityString } from "../../core/age/keys";
+import type { Identity } from "../../core/age/recipient";
 
 export interface IdentityFactory {
   /** Bech32 prefix of the secret key string, e.g. "AGE-SECRET-KEY-1" or "AGE-SECRET-KEY-PQ-1". */
@@ -9,4 +10,9 @@ export interface IdentityFactory {
   make(secretKey: string): Identity;
 }
 
-export const IDENTITY_FACTORIES: IdentityFactory[] = [];
+const fromString = (s: string): Identity => parseIdentityString(utf8(s));
+
+export const IDENTITY_FACTORIES: IdentityFactory[] = [
+  { prefix: "AGE-SECRET-KEY-1", make: fromString },
+  { prefix: "AGE-SECRET-KEY-PQ-1", make: fromString },
+];

@@ -153,8 +153,8 @@ export async function runVector(v: Vector): Promise<Outcome> {
 
   const missing = new Set<"kem" | "stream">();
   const passphrases = v.passphrases.map((p) => LockedBuffer.fromBytes(utf8(p)));
+  const identities: Identity[] = [];
   try {
-    const identities: Identity[] = [];
     for (const s of v.identities) {
       const factory = IDENTITY_FACTORIES.find((f) => s.startsWith(f.prefix));
       if (factory) identities.push(factory.make(s));
@@ -190,6 +190,7 @@ export async function runVector(v: Vector): Promise<Outcome> {
     };
   } finally {
     for (const p of passphrases) p.destroy();
+    for (const id of identities) (id as Partial<Disposable>)[Symbol.dispose]?.();
   }
 }
 
