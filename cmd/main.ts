@@ -14,6 +14,7 @@ const main = defineCommand({
   args: globalArgs,
   subCommands: {
     version: () => import("./version").then((m) => m.default),
+    kem: () => import("./kem").then((m) => m.default),
   },
 });
 

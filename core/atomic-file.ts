@@ -7,6 +7,7 @@ import {
   constants,
   fstatSync,
   fsyncSync,
+  linkSync,
   lstatSync,
   openSync,
   realpathSync,
@@ -117,6 +118,34 @@ export class AtomicFile implements Disposable {
       throw new IoError(`cannot write ${this.target}: ${describe(err)}`);
     }
     this.#done = true;
+    this.#unregister();
+    syncDirectory(dirname(this.target));
+  }
+
+  /**
+   * Like commit(), but never replaces an existing target: the temp file is hard-linked to the
+   * target name (which fails if it exists, atomically) and then unlinked. For outputs that must
+   * not clobber anything, such as new key files. Throws IoError (temp removed) if the target exists.
+   */
+  commitNew(): void {
+    const fd = this.#openFd();
+    if (this.tempPath === null) {
+      this.abort();
+      throw new IoError(`${this.target} already exists; refusing to overwrite it`);
+    }
+    try {
+      fsyncSync(fd);
+      closeSync(fd);
+      this.#fd = null;
+      linkSync(this.tempPath, this.target);
+    } catch (err) {
+      this.abort();
+      if ((err as NodeJS.ErrnoException).code === "EEXIST") {
+        throw new IoError(`${this.target} already exists; refusing to overwrite it`);
+      }
+      throw new IoError(`cannot write ${this.target}: ${describe(err)}`);
+    }
+    this.#discard();
     this.#unregister();
     syncDirectory(dirname(this.target));
   }

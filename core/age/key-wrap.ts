@@ -5,24 +5,12 @@ import { base64nopad } from "@scure/base";
 import { AEAD_TAG_BYTES, CHACHA_NONCE_BYTES, chachaOpenInto, chachaSealInto } from "../aead";
 import { FormatError } from "../errors";
 import { LockedBuffer } from "../locked-buffer";
+import { FILE_KEY_BYTES } from "./recipient";
 
-// The age layer's contract types (PROTOCOL.md, owned by core/age/stanza.ts and recipient.ts).
-// Until those files land on main these are structurally identical local declarations; then
-// they become re-exports of the originals.
-export interface Stanza {
-  type: string;
-  args: string[];
-  body: Uint8Array;
-}
-export interface Recipient {
-  wrap(fileKey: LockedBuffer): Stanza[];
-  readonly labels?: readonly string[];
-}
-export interface Identity {
-  unwrap(stanzas: readonly Stanza[]): LockedBuffer | null;
-}
+export type { Identity, Recipient } from "./recipient";
+export type { Stanza } from "./stanza";
+export { FILE_KEY_BYTES };
 
-export const FILE_KEY_BYTES = 16;
 export const WRAPPED_FILE_KEY_BYTES = FILE_KEY_BYTES + AEAD_TAG_BYTES;
 const ZERO_NONCE = new Uint8Array(CHACHA_NONCE_BYTES);
 

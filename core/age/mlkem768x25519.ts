@@ -75,6 +75,11 @@ export class MlKem768X25519Identity implements Identity, Disposable {
     return new MlKem768X25519Recipient(this.#key.publicKey);
   }
 
+  /** The raw KEM shared secret for a ciphertext (`smem kem decaps`). */
+  decapsulate(cipherText: Uint8Array): LockedBuffer {
+    return this.#key.decapsulate(cipherText);
+  }
+
   unwrap(stanzas: readonly Stanza[]): LockedBuffer | null {
     for (const stanza of stanzas) {
       if (stanza.type !== MLKEM768X25519_STANZA) continue;

@@ -41,6 +41,27 @@ function wrapKeyFor(sharedSecret: LockedBuffer, cipherText: Uint8Array, publicKe
   return key;
 }
 
+/**
+ * One smem-mlkem768 stanza. `message` is ML-KEM's 32-byte encapsulation randomness m, for the
+ * known-answer example in docs/FORMAT.md only; normally it is drawn into locked memory.
+ */
+export function wrapSmemMlKem768(publicKey: Uint8Array, fileKey: LockedBuffer, message?: Uint8Array): Stanza {
+  const { cipherText, sharedSecret } = mlkem768Encapsulate(publicKey, message);
+  using ss = sharedSecret;
+  using wrapKey = wrapKeyFor(ss, cipherText, publicKey);
+  const body = wrapFileKey(wrapKey, fileKey);
+  return { type: SMEM_MLKEM768_STANZA, args: [encodeStanzaArgument(cipherText)], body };
+}
+
+/** The wrap key of a stanza, for the known-answer example (tests). */
+export function smemMlKem768WrapKey(
+  sharedSecret: LockedBuffer,
+  cipherText: Uint8Array,
+  publicKey: Uint8Array,
+) {
+  return wrapKeyFor(sharedSecret, cipherText, publicKey);
+}
+
 export class SmemMlKem768Recipient implements Recipient {
   readonly publicKey: Uint8Array;
   readonly labels: readonly string[] = [POSTQUANTUM_LABEL];
@@ -51,11 +72,7 @@ export class SmemMlKem768Recipient implements Recipient {
   }
 
   wrap(fileKey: LockedBuffer): Stanza[] {
-    const { cipherText, sharedSecret } = mlkem768Encapsulate(this.publicKey);
-    using ss = sharedSecret;
-    using wrapKey = wrapKeyFor(ss, cipherText, this.publicKey);
-    const body = wrapFileKey(wrapKey, fileKey);
-    return [{ type: SMEM_MLKEM768_STANZA, args: [encodeStanzaArgument(cipherText)], body }];
+    return [wrapSmemMlKem768(this.publicKey, fileKey)];
   }
 }
 
@@ -85,6 +102,11 @@ export class SmemMlKem768Identity implements Identity, Disposable {
 
   recipient(): SmemMlKem768Recipient {
     return new SmemMlKem768Recipient(this.#key.publicKey);
+  }
+
+  /** The raw KEM shared secret for a ciphertext (`smem kem decaps`). */
+  decapsulate(cipherText: Uint8Array): LockedBuffer {
+    return this.#key.decapsulate(cipherText);
   }
 
   unwrap(stanzas: readonly Stanza[]): LockedBuffer | null {
