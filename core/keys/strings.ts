@@ -131,7 +131,8 @@ export function parseIdentity(text: Uint8Array): ParsedIdentity {
   const info = ALL_KINDS.find((k) => k.identityHrp === hrp.toUpperCase());
   if (!info) {
     data.destroy();
-    throw new FormatError(`malformed secret key: unknown type "${hrp.slice(0, 32)}"`);
+    // Not echoed: for a garbled line the "type" may hold characters of the key itself.
+    throw new FormatError("malformed secret key: unknown key type");
   }
   if (data.size !== info.seedBytes) {
     const size = data.size;

@@ -129,7 +129,7 @@ describe("age key strings", () => {
     expect(message).toMatch(/checksum/);
     expect(message).not.toContain("XX7");
     const wrongKind = bech32.encode("age-secret-key-xx-", bech32.toWords(new Uint8Array(32)), false);
-    expect(() => parseIdentity(utf8(wrongKind.toUpperCase()))).toThrow(/unknown type/);
+    expect(() => parseIdentity(utf8(wrongKind.toUpperCase()))).toThrow(/unknown key type/);
     const shortSeed = bech32.encode("age-secret-key-pq-", bech32.toWords(new Uint8Array(31)), false);
     expect(() => parseIdentity(utf8(shortSeed))).toThrow(/31 bytes/);
   });
