@@ -40,6 +40,12 @@ export {
   unwrapFileKey,
   writeHeader,
 } from "./age/header";
+export {
+  needsPassphrase,
+  PASSPHRASE_STANZA_TYPES,
+  passphraseIdentities,
+  passphraseRecipient,
+} from "./age/passphrase";
 export { FILE_KEY_BYTES, type Identity, type Recipient } from "./age/recipient";
 export {
   SCRYPT_DEFAULT_WORK_FACTOR,

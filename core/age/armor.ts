@@ -9,7 +9,7 @@
 // Both directions stream with bounded memory: ArmorDecoder/ArmorEncoder take chunks of any size.
 import { utf8 } from "../bytes";
 import { FormatError } from "../errors";
-import { decodeBase64Into, decodedLength, encodeBase64Into } from "./base64";
+import { decodeBase64Into, decodedLength, encodeBase64Into, encodeBase64RangeInto } from "./base64";
 
 export const ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----";
 export const ARMOR_END = "-----END AGE ENCRYPTED FILE-----";
@@ -190,7 +190,7 @@ export class ArmorEncoder {
       i = need;
     }
     for (; i + BYTES_PER_LINE <= chunk.length; i += BYTES_PER_LINE) {
-      o = encodeBase64Into(chunk.subarray(i, i + BYTES_PER_LINE), true, out, o);
+      o = encodeBase64RangeInto(chunk, i, i + BYTES_PER_LINE, true, out, o);
       out[o++] = LF;
     }
     this.#carry.set(chunk.subarray(i), this.#carried);

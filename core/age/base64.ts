@@ -26,10 +26,21 @@ export function encodeBase64Into(
   out: Uint8Array,
   offset: number,
 ): number {
+  return encodeBase64RangeInto(bytes, 0, bytes.length, padded, out, offset);
+}
+
+/** As encodeBase64Into for bytes[start, end), without allocating a subarray (armor's hot loop). */
+export function encodeBase64RangeInto(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  padded: boolean,
+  out: Uint8Array,
+  offset: number,
+): number {
   let o = offset;
-  const n = bytes.length;
-  const whole = n - (n % 3);
-  let i = 0;
+  const whole = end - ((end - start) % 3);
+  let i = start;
   for (; i < whole; i += 3) {
     const v = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
     out[o++] = ENCODE[v >>> 18] as number;
@@ -37,7 +48,7 @@ export function encodeBase64Into(
     out[o++] = ENCODE[(v >>> 6) & 63] as number;
     out[o++] = ENCODE[v & 63] as number;
   }
-  const rest = n - whole;
+  const rest = end - whole;
   if (rest === 1) {
     const v = bytes[i] as number;
     out[o++] = ENCODE[v >>> 2] as number;

@@ -1,6 +1,6 @@
 // Property tests for the age format layer: header write → parse roundtrips for random stanzas,
 // incremental parsing, armor roundtrips under random chunking, base64 against Node's codec.
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import fc from "fast-check";
 import {
   ArmorDecoder,
@@ -15,6 +15,9 @@ import {
   unwrapFileKey,
 } from "../../core";
 import { decodeBase64, encodeBase64 } from "../../core/age/base64";
+
+// Bun's default is 5 s per test (bunfig cannot change it); a loaded CI runner needs more.
+setDefaultTimeout(60_000);
 
 const RUNS = 300;
 

@@ -6,10 +6,14 @@ import {
   chachaOpenInto,
   concatBytes,
   deriveKey,
+  encodeHeader,
   FormatError,
   LockedBuffer,
+  needsPassphrase,
   parseArgon2idStanza,
   parseHeader,
+  passphraseIdentities,
+  passphraseRecipient,
   ScryptIdentity,
   ScryptRecipient,
   type Stanza,
@@ -195,5 +199,26 @@ describe("smem-argon2id stanza", () => {
     if (!h) throw new Error("unreachable");
     using got = unwrapFileKey(h, [new ScryptIdentity(pw), new Argon2idIdentity(pw)]);
     expect(got.equals(fileKey)).toBe(true);
+  });
+});
+
+describe("passphrase helpers", () => {
+  test("needsPassphrase, passphraseRecipient (argon2id default, scrypt on request), passphraseIdentities", () => {
+    using pw = pass("pw");
+    using fileKey = LockedBuffer.random(16);
+    const argon = passphraseRecipient(pw, { kdf: SMALL }).wrap(fileKey);
+    const scrypt = passphraseRecipient(pw, { scrypt: true, scryptWorkFactor: 3 }).wrap(fileKey);
+    expect(argon[0]?.type).toBe("smem-argon2id");
+    expect(scrypt[0]?.type).toBe("scrypt");
+    expect(scrypt[0]?.args[1]).toBe("3");
+    expect(needsPassphrase(argon)).toBe(true);
+    expect(needsPassphrase(scrypt)).toBe(true);
+    expect(needsPassphrase([{ type: "X25519", args: ["a"], body: new Uint8Array(32) }])).toBe(false);
+    for (const stanzas of [argon, scrypt]) {
+      const h = parseHeader(encodeHeader(stanzas, fileKey), true);
+      if (!h) throw new Error("unreachable");
+      using got = unwrapFileKey(h, passphraseIdentities(pw));
+      expect(got.equals(fileKey)).toBe(true);
+    }
   });
 });

@@ -2,8 +2,11 @@
 // outcome (success with the right plaintext hash, or exit 2 / exit 3), or, when it needs a piece
 // that another layer provides (kem identities, the stream decryptor), is listed in PENDING and
 // checked as far as it can go. A vector not in PENDING must be fully decided.
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectedExit, loadVectors, type Outcome, runVector } from "../helpers/cctv-age";
+
+// Bun's default is 5 s per test (bunfig cannot change it); a loaded CI runner needs more.
+setDefaultTimeout(60_000);
 
 /**
  * Vectors that need another layer, and which: "kem" for X25519 / hybrid identities, "stream" for
