@@ -1,9 +1,13 @@
 // smem kem keygen / pubkey / encaps / decaps through the real CLI, and age-keygen's files.
-import { beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { age131, debianAge, run, smem } from "../helpers/age-peers";
+import { runOnPty } from "../helpers/pty";
+
+// Each test spawns several processes (and Argon2id at its 64 MiB default): slow on a busy runner.
+setDefaultTimeout(60_000);
 
 const dir = mkdtempSync(join(tmpdir(), "smem-kem-cli-"));
 const path = (name: string) => join(dir, name);
@@ -210,4 +214,48 @@ describe("passphrase-encrypted identity files (the keygen default)", () => {
     expect(r.status).toBe(5);
     expect(() => statSync(file)).toThrow();
   });
+});
+
+describe("passphrases at the terminal", () => {
+  test("keygen asks twice, pubkey asks once; an `age -p` encrypted identity file unlocks too", () => {
+    const { ageKeygen, age } = debianAge();
+    const file = path("pty-id.age");
+    const bun = process.execPath;
+    const main = join(import.meta.dir, "..", "..", "cmd", "main.ts");
+    const env = { ...process.env };
+    delete env.SMEM_PASSPHRASE;
+    const k = runOnPty(
+      [bun, main, "kem", "keygen", "-o", file],
+      [
+        { expect: "Passphrase for the new identity file" },
+        { send: "typed secret\r" },
+        { expect: "Confirm" },
+        { send: "typed secret\r" },
+        { expect: "Public key: age1pq1" },
+      ],
+      env,
+    );
+    expect(k.status).toBe(0);
+    expect(k.output).not.toContain("typed secret");
+    const p = runOnPty(
+      [bun, main, "kem", "pubkey", file],
+      [{ expect: "Passphrase for identity file" }, { send: "typed secret\r" }, { expect: "age1pq1" }],
+      env,
+    );
+    expect(p.status).toBe(0);
+
+    const plain = path("for-age-p.txt");
+    expect(run([ageKeygen, "-o", plain]).status).toBe(0);
+    const encrypted = path("age-p.age");
+    const a = runOnPty(
+      [age, "-p", "-o", encrypted, plain],
+      [{ expect: "passphrase" }, { send: "age pass\r" }, { expect: "onfirm" }, { send: "age pass\r" }],
+      env,
+    );
+    expect(a.status).toBe(0);
+    writeFileSync(path("age-pass.txt"), "age pass\n");
+    const pub = smem(["kem", "pubkey", "--passphrase-file", path("age-pass.txt"), encrypted]);
+    expect(pub.stderr).toBe("");
+    expect(pub.stdout.toString()).toBe(run([ageKeygen, "-y", plain]).stdout.toString());
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 // smem's public-key stanzas against real age, both ways, at the file level (core API; the CLI
 // suite does the same through `smem seal`/`smem open`): Debian's age 1.1.1 for X25519, age
 // v1.3.1 (built from its Go module) for mlkem768x25519. Peers are set up, never skipped.
-import { beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,9 @@ import {
 } from "../../core/age/keys";
 import { openBytes, sealBytes } from "../../core/age/sealed-bytes";
 import { age131, debianAge, run } from "../helpers/age-peers";
+
+// Each test spawns several processes (and Argon2id at its 64 MiB default): slow on a busy runner.
+setDefaultTimeout(60_000);
 
 const dir = mkdtempSync(join(tmpdir(), "smem-age-peers-"));
 const path = (name: string) => join(dir, name);
