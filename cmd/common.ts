@@ -91,7 +91,10 @@ export function describeFailure(err: unknown): { message: string; code: number }
   if (err instanceof SmemError) return { message: err.message, code: err.exitCode };
   const e = err as Error;
   if (e?.name === "ShimLoadError") return { message: e.message, code: ExitCode.environment };
-  if (e?.name === "CLIError") return { message: stripAnsi(e.message), code: ExitCode.usage };
+  if (e?.name === "CLIError") {
+    const text = stripAnsi(e.message);
+    return { message: text.charAt(0).toLowerCase() + text.slice(1), code: ExitCode.usage };
+  }
   const detail = e?.message ? e.message.split("\n")[0] : String(err);
   return { message: `internal error: ${detail}`, code: ExitCode.usage };
 }

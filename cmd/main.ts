@@ -14,6 +14,8 @@ const main = defineCommand({
   args: globalArgs,
   subCommands: {
     version: () => import("./version").then((m) => m.default),
+    info: () => import("./info").then((m) => m.default),
+    kdf: () => import("./kdf").then((m) => m.default),
     kem: () => import("./kem").then((m) => m.default),
   },
 });

@@ -47,3 +47,19 @@ export function fromHex(hex: string): Uint8Array {
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
 }
+
+/**
+ * Lowercase hex of `bytes` written into `out` (2 bytes per input byte), without a JS string and
+ * without secret-indexed table lookups: each nibble maps to '0'-'9' / 'a'-'f' arithmetically.
+ */
+export function hexInto(out: Uint8Array, bytes: Uint8Array): void {
+  if (out.length < bytes.length * 2) throw new RangeError("hexInto: output too small");
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    const hi = b >> 4;
+    const lo = b & 15;
+    // 48 = '0'; 39 more reaches 'a' for nibbles above 9: ((9 - n) >> 31) is -1 exactly then.
+    out[2 * i] = 48 + hi + (((9 - hi) >> 31) & 39);
+    out[2 * i + 1] = 48 + lo + (((9 - lo) >> 31) & 39);
+  }
+}

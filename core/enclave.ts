@@ -6,6 +6,12 @@ import { SmemError } from "./errors";
 import { LockedBuffer } from "./locked-buffer";
 import { randomBytes } from "./random";
 
+/**
+ * Test seam: the live ciphertext array of an enclave (public data: it is encrypted), so tests can
+ * show that altering it makes open() fail. Not exported from core/index.ts.
+ */
+export const ENCLAVE_CIPHERTEXT: unique symbol = Symbol("smem.enclave.ciphertext");
+
 export class Enclave {
   readonly size: number;
   readonly #nonce: Uint8Array;
@@ -15,6 +21,10 @@ export class Enclave {
     this.size = size;
     this.#nonce = nonce;
     this.#ciphertext = ciphertext;
+  }
+
+  get [ENCLAVE_CIPHERTEXT](): Uint8Array {
+    return this.#ciphertext;
   }
 
   /** Encrypts `buf` into a new Enclave and destroys `buf` (wiped and unmapped). */
