@@ -69,11 +69,19 @@ export function openBytes(file: Uint8Array, identities: Identity[]): LockedBuffe
   if (header === null) throw new FormatError("truncated age header");
   using fileKey = unwrapFileKey(header, identities);
   const payload = bytes.subarray(header.length);
+  // Without a whole nonce the payload cannot even start: malformed, as age and CCTV say.
+  if (payload.length < NONCE_BYTES) throw new FormatError("the age file ends before its payload nonce");
   if (payload.length < NONCE_BYTES + AEAD_TAG_BYTES) throw new AuthError("the encrypted file is truncated");
   using key = payloadKeyFor(fileKey, payload.subarray(0, NONCE_BYTES));
   const body = payload.subarray(NONCE_BYTES);
   const sealedChunk = CHUNK + AEAD_TAG_BYTES;
   const chunks = Math.max(1, Math.ceil(body.length / sealedChunk));
+  // The last chunk must hold a whole tag (and, unless it is the only one, some plaintext);
+  // checked before sizing the output, which assumes every earlier chunk is full.
+  const lastSealed = body.length - (chunks - 1) * sealedChunk;
+  if (lastSealed < AEAD_TAG_BYTES || (chunks > 1 && lastSealed === AEAD_TAG_BYTES)) {
+    throw new AuthError("the encrypted file is truncated");
+  }
   const length = body.length - chunks * AEAD_TAG_BYTES;
   if (length < 0 || length > MAX_SEALED_BYTES)
     throw new AuthError("the encrypted file is truncated or too large");
