@@ -17,6 +17,7 @@ const main = defineCommand({
     info: () => import("./info").then((m) => m.default),
     kdf: () => import("./kdf").then((m) => m.default),
     kem: () => import("./kem").then((m) => m.default),
+    vault: () => import("./vault").then((m) => m.default),
   },
 });
 

@@ -27,6 +27,9 @@ export const shimSymbols = {
   smem_dumpable: { args: [], returns: i32 },
   smem_platform_features: { args: [], returns: u32 },
 
+  smem_flock: { args: [i32, i32, i32], returns: i32 },
+  smem_funlock: { args: [i32], returns: i32 },
+
   smem_randombytes: { args: [ptr, usize], returns: none },
   smem_memzero: { args: [ptr, usize], returns: none },
   smem_memcmp: { args: [ptr, ptr, usize], returns: i32 },

@@ -32,6 +32,7 @@ const shim_sources = [_][]const u8{
     "src/crypto.c",
     "src/sha3.c",
     "src/kdf.c",
+    "src/lock.c",
 };
 
 pub fn build(b: *std.Build) !void {

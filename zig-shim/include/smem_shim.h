@@ -82,6 +82,16 @@ SMEM_EXPORT uint32_t smem_platform_features(void);
 #define smem_FEATURE_NODUMPABLE 16U /* prctl(PR_SET_DUMPABLE) */
 #define smem_FEATURE_RLIMIT_CORE 32U
 
+/* ---- advisory file locks ------------------------------------------------------------------- */
+
+/* Locks the whole file open on fd: exclusive (1) or shared (0); nonblocking (1) returns at once.
+ * flock() on POSIX, LockFileEx() on Windows (fd is a C runtime descriptor). The lock belongs to
+ * the open file and ends when it is closed or the process dies. Returns 0 when the lock is held,
+ * 1 when nonblocking and someone else holds a conflicting lock, -1 on any other failure. */
+SMEM_EXPORT int smem_flock(int fd, int exclusive, int nonblocking);
+/* Releases a lock taken by smem_flock(). 0 on success, -1 on failure. */
+SMEM_EXPORT int smem_funlock(int fd);
+
 /* ---- utilities ----------------------------------------------------------------------------- */
 
 SMEM_EXPORT void smem_randombytes(void *buf, size_t len);
