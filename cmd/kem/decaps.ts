@@ -6,8 +6,8 @@ import { MLKEM768_CIPHERTEXT_BYTES } from "../../core/kem/mlkem768";
 import { XWING_CIPHERTEXT_BYTES } from "../../core/kem/xwing";
 import { hardenProcess } from "../../core/process-guard";
 import { defineSmemCommand, globalArgs, parseIntegerFlag, passphraseArgs, runCommand } from "../common";
+import { loadIdentities } from "../identities";
 import { checkSecretTarget, secretOutputArgs, secretTarget, writeSecret } from "../secret-output";
-import { loadIdentities } from "./identities";
 
 function readCiphertext(path: string | undefined): Uint8Array {
   try {

@@ -16,7 +16,7 @@ import {
   runCommand,
   warn,
 } from "../common";
-import { encryptIdentityFile } from "./identities";
+import { encryptIdentityFile } from "../identities";
 
 const ALGORITHMS: Record<string, KeyKind> = { xwing: "xwing", mlkem768: "mlkem768", x25519: "x25519" };
 

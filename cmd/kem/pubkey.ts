@@ -1,7 +1,7 @@
 import { type KeyIdentity, recipientString } from "../../core/age/keys";
 import { hardenProcess } from "../../core/process-guard";
 import { defineSmemCommand, globalArgs, parseIntegerFlag, passphraseArgs, runCommand } from "../common";
-import { loadIdentities } from "./identities";
+import { loadIdentities } from "../identities";
 
 export default defineSmemCommand(
   {

@@ -1,14 +1,14 @@
 // Loading -i identity files (kem, open): read into locked memory, unlocked with a passphrase when
 // encrypted (smem-argon2id as written by `smem kem keygen`, or scrypt as by `age -p`), parsed
 // line by line without making strings of keys. Writing them encrypted for keygen.
-import { Argon2idIdentity, Argon2idRecipient } from "../../core/age/argon2id-stanza";
-import { isEncryptedIdentityFile, readIdentityFile } from "../../core/age/identity-file";
-import { type KeyIdentity, parseIdentityFile } from "../../core/age/keys";
-import { ScryptIdentity } from "../../core/age/scrypt";
-import { openBytes, sealBytes } from "../../core/age/sealed-bytes";
-import { UsageError } from "../../core/errors";
-import type { LockedBuffer } from "../../core/locked-buffer";
-import { resolvePassphrase } from "../../core/secret-input";
+import { Argon2idIdentity, Argon2idRecipient } from "../core/age/argon2id-stanza";
+import { isEncryptedIdentityFile, readIdentityFile } from "../core/age/identity-file";
+import { type KeyIdentity, parseIdentityFile } from "../core/age/keys";
+import { ScryptIdentity } from "../core/age/scrypt";
+import { openBytes, sealBytes } from "../core/age/sealed-bytes";
+import { UsageError } from "../core/errors";
+import type { LockedBuffer } from "../core/locked-buffer";
+import { resolvePassphrase } from "../core/secret-input";
 
 export interface IdentityOptions {
   passphraseFile?: string;
