@@ -20,7 +20,7 @@ export const identityArg = {
     type: "string",
     alias: "i",
     valueHint: "FILE",
-    description: "Use the X-Wing identity in FILE instead of the vault's passphrase",
+    description: "Use the identity file FILE (the passphrase flags unlock it if it is encrypted)",
   },
 } as const satisfies ArgsDef;
 

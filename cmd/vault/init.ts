@@ -1,6 +1,5 @@
 // `smem vault init`: creates the vault (mode 0700) with a new X-Wing identity encrypted under a
 // passphrase, or around an identity the user keeps (--identity FILE: only its recipient is stored).
-import { UsageError } from "../../core/errors";
 import { hardenProcess } from "../../core/process-guard";
 import { resolvePassphrase } from "../../core/secret-input";
 import { keysFromIdentityFile, newPassphraseKeys, type VaultKeys } from "../../core/vault/keys";
@@ -8,7 +7,7 @@ import { initVault } from "../../core/vault/store";
 import { defineSmemCommand, globalArgs, info, parseIntegerFlag, passphraseArgs, runCommand } from "../common";
 import { identityArg, kdfArgs, vaultArg, vaultDir } from "./args";
 import { kdfFromFlags } from "./kdf-flags";
-import { loadIdentityFile } from "./unlock";
+import { identitiesFromFile } from "./unlock";
 
 export default defineSmemCommand(
   {
@@ -19,10 +18,7 @@ export default defineSmemCommand(
       const root = vaultDir(args);
       let keys: VaultKeys;
       if (args.identity !== undefined) {
-        if (args["passphrase-file"] !== undefined || args["passphrase-fd"] !== undefined) {
-          throw new UsageError("use either --identity or a passphrase, not both");
-        }
-        const identities = loadIdentityFile(args.identity);
+        const identities = await identitiesFromFile(args.identity, args);
         try {
           keys = keysFromIdentityFile(identities, args.identity);
         } finally {
@@ -45,6 +41,6 @@ export default defineSmemCommand(
   [
     "smem vault init                       # asks for a passphrase twice",
     "smem vault init --passphrase-file ~/.vault-pass",
-    "smem kem keygen -o key.txt && smem vault init --identity key.txt",
+    "smem kem keygen -o key.age && smem vault init --identity key.age",
   ],
 );

@@ -10,7 +10,7 @@ import { rekeyVault } from "../../core/vault/store";
 import { defineSmemCommand, globalArgs, info, passphraseArgs, runCommand } from "../common";
 import { identityArg, kdfArgs, vaultArg, vaultDir } from "./args";
 import { kdfFromFlags } from "./kdf-flags";
-import { loadIdentityFile, resolveUnlock } from "./unlock";
+import { identitiesFromFile, resolveUnlock } from "./unlock";
 
 export default defineSmemCommand(
   {
@@ -45,7 +45,8 @@ export default defineSmemCommand(
         let makeKeys: () => VaultKeys;
         const newIdentity = args["new-identity"];
         if (newIdentity !== undefined) {
-          const identities = loadIdentityFile(newIdentity);
+          // Its own passphrase, if encrypted, is asked for at the prompt.
+          const identities = await identitiesFromFile(newIdentity, {});
           const keys = (() => {
             try {
               return keysFromIdentityFile(identities, newIdentity);

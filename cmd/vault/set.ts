@@ -2,12 +2,10 @@
 // typed twice at a no-echo prompt. Only the vault's public recipient is used: no passphrase.
 import { hardenProcess } from "../../core/process-guard";
 import { promptPassphrase, readSecretFromFd } from "../../core/secret-input";
+import { MAX_VALUE_BYTES } from "../../core/vault/entry";
 import { setEntry } from "../../core/vault/store";
 import { defineSmemCommand, globalArgs, runCommand } from "../common";
 import { nameArg, requireName, vaultArg, vaultDir } from "./args";
-
-/** Largest value accepted (values are held in locked memory whole). */
-export const MAX_VALUE_BYTES = 256 * 1024 * 1024;
 
 export default defineSmemCommand(
   {

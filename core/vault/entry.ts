@@ -7,16 +7,24 @@
 //   value                     every remaining byte (may be empty)
 //
 // The whole plaintext, value included, lives in locked memory.
-import { AuthError } from "../errors";
+import { AuthError, UsageError } from "../errors";
 import { LockedBuffer } from "../locked-buffer";
 import { MAX_NAME_BYTES, validateName } from "./names";
+import { MAX_PLAINTEXT_BYTES } from "./sealing";
 
 const MAGIC = new TextEncoder().encode("smem-vault-entry/v1\n");
 const PREFIX_BYTES = MAGIC.length + 2;
+/** Largest value: what fits in one vault file beside the longest name (16 MiB - 1046 bytes). */
+export const MAX_VALUE_BYTES = MAX_PLAINTEXT_BYTES - PREFIX_BYTES - MAX_NAME_BYTES;
 
 /** The entry plaintext for `name` and `value`, in a new LockedBuffer (the caller destroys it). */
 export function encodeEntry(name: string, value: Uint8Array): LockedBuffer {
   const nameBytes = validateName(name);
+  if (value.length > MAX_VALUE_BYTES) {
+    throw new UsageError(
+      `the value is ${value.length} bytes; a vault entry holds at most ${MAX_VALUE_BYTES}`,
+    );
+  }
   const out = LockedBuffer.alloc(PREFIX_BYTES + nameBytes.length + value.length);
   const o = out.bytes();
   o.set(MAGIC, 0);

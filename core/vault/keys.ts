@@ -57,11 +57,6 @@ export function keysFromIdentityFile(identities: readonly KeyIdentity[], source:
   return { recipient: recipientString(xwing.recipient()), identityFile: null };
 }
 
-/** The identities in an identity file held in locked memory (`source` names it in errors). */
-export function readIdentities(text: LockedBuffer, source: string): KeyIdentity[] {
-  return parseIdentityFile(text.bytes(), source);
-}
-
 /**
  * The identities that open this generation's entries. With a passphrase, identity.age is
  * decrypted (AuthError on a wrong passphrase); the caller destroys the returned identities.

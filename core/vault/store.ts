@@ -19,7 +19,7 @@ import {
   unlinkSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "../atomic-file";
+import { AtomicFile, writeFileAtomic } from "../atomic-file";
 import { toHex } from "../bytes";
 import { AuthError, NotFoundError, UsageError } from "../errors";
 import type { LockedBuffer } from "../locked-buffer";
@@ -169,8 +169,11 @@ export function setEntry(root: string, name: string, value: Uint8Array): void {
   sweep(root, g);
   const recipient = vaultRecipient(g.readRecipient());
   using plain = encodeEntry(name, value);
-  const file = sealBytes([recipient], plain.bytes());
-  writeFileAtomic(g.entryPath(entryFileName(g.readSalt(), name)), file);
+  // The temp file exists from before encryption to the rename; a writer killed at any point in
+  // between leaves the old entry in place and a temp file the next writer sweeps.
+  using out = AtomicFile.create(g.entryPath(entryFileName(g.readSalt(), name)));
+  out.write(sealBytes([recipient], plain.bytes()));
+  out.commit();
 }
 
 /** Deletes the entry for `name`; NotFoundError (exit 6) when there is none. */

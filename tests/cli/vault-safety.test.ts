@@ -102,7 +102,7 @@ describe("smem vault under concurrency", () => {
     expect((await s.init()).code).toBe(0);
     expect((await s.set("big", "old value")).code).toBe(0);
     const entries = join(s.vault, s.files().find((f) => f.endsWith("entries")) as string);
-    const large = new Uint8Array(48 * 1024 * 1024).fill(0x61);
+    const large = new Uint8Array(15 * 1024 * 1024).fill(0x61);
 
     const child = spawnSmem(["vault", "set", "big", "--vault", s.vault], { stdin: large });
     // Kill the writer the moment its temp file appears: mid-write, before the rename.
@@ -136,7 +136,7 @@ describe("smem vault under concurrency", () => {
     expect((await s.init()).code).toBe(0);
     const names = Array.from({ length: 6 }, (_, i) => `k${i}`);
     for (const n of names) expect((await s.set(n, `v-${n}`)).code).toBe(0);
-    expect((await s.set("large", new Uint8Array(8 * 1024 * 1024).fill(0x62))).code).toBe(0);
+    expect((await s.set("large", new Uint8Array(4 * 1024 * 1024).fill(0x62))).code).toBe(0);
     const current = readFileSync(join(s.vault, "current"), "utf8");
 
     const child = spawnSmem([

@@ -185,6 +185,20 @@ describe("smem vault", () => {
     expect((await s.run("get", ["n", "--identity", otherId])).code).toBe(3);
   }, 30_000);
 
+  test("--identity with a passphrase-encrypted identity file from smem kem keygen", async () => {
+    const s = scratch();
+    const keyPass = s.file("key-pass", "identity file passphrase\n");
+    const key = join(s.dir, "key.age");
+    const keygen = await smem(["kem", "keygen", "--passphrase-file", keyPass, "-o", key]);
+    expect(keygen.code).toBe(0);
+    expect((await s.run("init", ["--identity", key, "--passphrase-file", keyPass])).code).toBe(0);
+    expect((await s.set("n", "v2")).code).toBe(0);
+    const got = await s.run("get", ["n", "--identity", key, "--passphrase-file", keyPass]);
+    expect([got.code, got.out]).toEqual([0, "v2"]);
+    const wrong = await s.run("get", ["n", "--identity", key, "--passphrase-file", s.pass]);
+    expect([wrong.code, wrong.out]).toEqual([3, ""]);
+  }, 30_000);
+
   test("rekey: new identity and salt, every entry re-encrypted, old passphrase retired when changed", async () => {
     const s = scratch();
     await s.init();
