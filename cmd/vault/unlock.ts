@@ -6,7 +6,7 @@ import { resolvePassphrase } from "../../core/secret-input";
 import type { Unlock } from "../../core/vault/keys";
 import { currentGeneration } from "../../core/vault/layout";
 import { parseIntegerFlag } from "../common";
-import { loadIdentities } from "../kem/identities";
+import { loadIdentities } from "../identities";
 
 export interface UnlockArgs {
   identity?: string;
