@@ -1,0 +1,7 @@
+// `npm run bench`: every benchmark in scripts/bench, one table. Timings never go in tests.
+import { benchAlloc } from "./alloc";
+import { loadAverage, printTable } from "./common";
+import { benchKdf } from "./kdf";
+
+const rows = [...benchKdf(), ...benchAlloc()];
+printTable(`smem benchmarks (${process.platform}-${process.arch}, load average ${loadAverage()})`, rows);
