@@ -18,6 +18,7 @@ const main = defineCommand({
     kdf: () => import("./kdf").then((m) => m.default),
     kem: () => import("./kem").then((m) => m.default),
     vault: () => import("./vault").then((m) => m.default),
+    edit: () => import("./edit").then((m) => m.default),
   },
 });
 
