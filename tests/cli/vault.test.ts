@@ -113,6 +113,20 @@ describe("smem vault", () => {
     expect((await s.run("get", ["x", "--bogus"])).code).toBe(1);
   }, 30_000);
 
+  test("has and stats need no native shim (nothing secret is touched)", async () => {
+    const s = scratch();
+    await s.init();
+    await s.set("present", "v");
+    const env = { SMEM_SHIM_PATH: join(s.dir, "no-such-shim.so") };
+    expect((await s.run("has", ["present"], { env })).code).toBe(0);
+    expect((await s.run("has", ["absent"], { env })).code).toBe(1);
+    expect(JSON.parse((await s.run("stats", [], { env })).out).items_count).toBe(1);
+    // Control: a verb that does load the shim fails on that path (exit 5).
+    const set = await s.run("set", ["x"], { env, stdin: "v" });
+    expect(set.code).toBe(5);
+    expect(set.err).toContain("no-such-shim.so");
+  }, 30_000);
+
   test("init refuses a directory that holds other files", async () => {
     const s = scratch();
     mkdirSync(s.vault);
