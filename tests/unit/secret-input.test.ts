@@ -13,7 +13,6 @@ import {
   readPassphraseFile,
   readSecretFromFd,
   resolvePassphrase,
-  setWarningHandler,
   UsageError,
 } from "../../core";
 import { repoRoot } from "../helpers/paths";
@@ -192,16 +191,28 @@ describe("resolvePassphrase", () => {
     await expect(resolvePassphrase({ file: "a", fd: 0 })).rejects.toBeInstanceOf(UsageError);
   });
 
-  test("SMEM_PASSPHRASE is copied into locked memory with one warning", async () => {
-    const warnings: string[] = [];
-    setWarningHandler((m) => warnings.push(m));
-    process.env.SMEM_PASSPHRASE = "pässwörd";
-    using a = await resolvePassphrase({});
-    using b = await resolvePassphrase({});
-    expect(a.equals(bytesOf("pässwörd"))).toBe(true);
-    expect(b.equals(a)).toBe(true);
-    expect(warnings.length).toBe(1);
-    expect(warnings[0]).toContain("SMEM_PASSPHRASE");
+  test("SMEM_PASSPHRASE is copied into locked memory with one warning per process", () => {
+    // In a child: the once-per-process warning state must start fresh.
+    const script = `
+      import { resolvePassphrase, setWarningHandler } from "${join(repoRoot, "core")}";
+      const warnings = [];
+      setWarningHandler((m) => warnings.push(m));
+      const a = await resolvePassphrase({});
+      const b = await resolvePassphrase({});
+      console.log(JSON.stringify({
+        same: a.equals(b), locked: a.locked, hex: Buffer.from(a.bytes()).toString("hex"), warnings,
+      }));
+    `;
+    const r = spawnSync(process.execPath, ["-e", script], {
+      encoding: "utf8",
+      env: { ...process.env, SMEM_PASSPHRASE: "pässwörd" },
+    });
+    const out = JSON.parse(r.stdout);
+    expect(out.hex).toBe(Buffer.from("pässwörd").toString("hex"));
+    expect(out.same).toBe(true);
+    expect(out.locked).toBe(true);
+    expect(out.warnings.length).toBe(1);
+    expect(out.warnings[0]).toContain("SMEM_PASSPHRASE");
   });
 
   test("an empty passphrase is refused unless allowed", async () => {

@@ -159,13 +159,37 @@ int smem_alloc(void **data_p, size_t size, int *locked_p)
     return 0;
 }
 
+/* Constant-time equality, a 64-bit word at a time. sodium_memcmp reads byte by byte through a
+ * volatile pointer, which made checking a page-sized canary about a third of every free. Here every
+ * word is read and folded into `diff`; the empty asm hides diff's value from the optimiser so
+ * the loop cannot be turned into an early exit, and nothing depends on where a difference is. */
+static int ct_equal(const uint8_t *a, const uint8_t *b, size_t len)
+{
+    uint64_t diff = 0;
+    size_t i = 0;
+
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        diff |= x ^ y;
+#if defined(__GNUC__) || defined(__clang__)
+        __asm__ __volatile__("" : "+r"(diff));
+#endif
+    }
+    for (; i < len; i++) {
+        diff |= (uint64_t) (a[i] ^ b[i]);
+    }
+    return diff == 0;
+}
+
 int smem_canary_check(const void *data, size_t size)
 {
     size_t page = smem_page_size();
     size_t slack = inner_len(size, page) - size;
     const uint8_t *inner = base_of(data, size, page) + page;
 
-    return sodium_memcmp(inner, smem_canary_page, slack) == 0 ? 0 : -1;
+    return ct_equal(inner, smem_canary_page, slack) ? 0 : -1;
 }
 
 int smem_protect(void *data, size_t size, int prot)
