@@ -70,6 +70,9 @@ export default defineSmemCommand(
         plaintext: args.plaintext === true,
         kdf,
         passphrase: (isNew) => {
+          // The file has been read and its header checked; a missing terminal fails now, before
+          // the passphrase is read and the slow KDF runs.
+          Terminal.require();
           if (args["key-stdin"]) return Promise.resolve(readPassphraseFd(0));
           return isNew
             ? promptPassphrase(`New passphrase for ${path}: `, { confirm: "Repeat the passphrase: " })

@@ -8,7 +8,13 @@ import type { KdfParams } from "../kdf";
 import { LockedBuffer } from "../locked-buffer";
 import { readSecretFromFd } from "../secret-input";
 import { openSedit, SeditKey } from "../sedit/file";
-import { detectSedit, type SeditVersion } from "../sedit/format";
+import {
+  detectSedit,
+  parseSeditHeader,
+  SEDIT_NONCE_BYTES,
+  SEDIT_TAG_BYTES,
+  type SeditVersion,
+} from "../sedit/format";
 import { isValidUtf8 } from "../text/utf8";
 
 /** smem edit is for text: anything bigger is refused before it is read. */
@@ -72,11 +78,16 @@ export async function openEditFile(path: string, opts: EditFileOptions): Promise
   const raw = readExisting(path);
   const version = raw === null ? null : detectSedit(raw.bytes());
 
-  // An existing sedit file: ask once, derive once.
+  // An existing sedit file: check its header, then ask once and derive once.
   if (raw !== null && version !== null) {
     try {
       if (opts.plaintext) {
         throw new UsageError(`${path} is an encrypted sedit file; --plaintext would save it decrypted`);
+      }
+      // Malformed headers and out-of-bounds KDF parameters fail before anyone types a passphrase.
+      const header = parseSeditHeader(raw.bytes());
+      if (raw.size - header.bodyOffset < SEDIT_NONCE_BYTES + SEDIT_TAG_BYTES) {
+        throw new FormatError("file too short to be an encrypted sedit file");
       }
       using pass = await opts.passphrase(false);
       opts.onDerive?.();

@@ -112,7 +112,7 @@ export class KeyDecoder {
       }
       if (b === 0x0d || b === 0x0a) {
         events.push({ kind: "key", key: "enter" });
-        i++;
+        i += b === 0x0d && chunk[i + 1] === 0x0a ? 2 : 1; // a pasted CRLF is one line break
       } else if (b === 0x09) {
         events.push({ kind: "key", key: "tab" });
         i++;
@@ -144,6 +144,22 @@ export class KeyDecoder {
       }
     }
     return events;
+  }
+
+  /** Whether bytes are held back waiting for the rest of an escape or UTF-8 sequence. */
+  get pending(): boolean {
+    return this.#pendingLength > 0;
+  }
+
+  /**
+   * Called when no more input came for a moment: a held-back ESC is the Esc key; an escape
+   * sequence or UTF-8 sequence that never completed is dropped.
+   */
+  flush(): KeyEvent[] {
+    const wasEsc = this.#pendingLength === 1 && this.#pending[0] === ESC;
+    this.#pending.fill(0);
+    this.#pendingLength = 0;
+    return wasEsc ? [{ kind: "key", key: "esc" }] : [];
   }
 
   /** Whether bytes [i, n) are the start of a valid multi-byte sequence cut short. */
@@ -181,6 +197,12 @@ export class KeyDecoder {
       const key = final === "~" ? TILDE_KEYS[Number(params.split(";")[0])] : LETTER_KEYS[final];
       if (key !== undefined) events.push({ kind: "key", key });
       return j + 1;
+    }
+    if (i + 1 >= n) {
+      // ESC as the last byte: the Esc key, or the start of a sequence whose rest has not been
+      // read yet. Keep it; the next chunk, or flush() after a short pause, decides.
+      this.#carry(chunk.subarray(i));
+      return n;
     }
     // A lone ESC (the key itself); whatever follows is decoded on its own.
     events.push({ kind: "key", key: "esc" });

@@ -1,7 +1,10 @@
 // Runs an Editor on a Terminal until the user quits: input → key events → commands → redraw.
 import type { Editor } from "./editor";
-import { KeyDecoder } from "./keys";
+import { KeyDecoder, type KeyEvent } from "./keys";
 import type { Terminal } from "./terminal";
+
+/** How long a trailing ESC waits for the rest of an escape sequence before it counts as Esc. */
+const ESC_WAIT_MS = 60;
 
 /** Resolves when the editor is done; rejects (terminal restored by the caller) on any failure. */
 export function runEditor(editor: Editor, term: Terminal): Promise<void> {
@@ -19,13 +22,34 @@ export function runEditor(editor: Editor, term: Terminal): Promise<void> {
         reject(err);
       }
     });
+    let escTimer: ReturnType<typeof setTimeout> | null = null;
+    const handle = (events: KeyEvent[]): boolean => {
+      for (const ev of events) {
+        editor.handle(ev);
+        if (editor.done) {
+          resolve();
+          return true;
+        }
+      }
+      draw();
+      return false;
+    };
     term.onInput((chunk) => {
       try {
-        for (const ev of decoder.feed(chunk)) {
-          editor.handle(ev);
-          if (editor.done) return resolve();
+        if (escTimer !== null) clearTimeout(escTimer);
+        escTimer = null;
+        if (handle(decoder.feed(chunk))) return;
+        // An ESC (or a cut sequence) at the end of the read: wait briefly for the rest of it.
+        if (decoder.pending) {
+          escTimer = setTimeout(() => {
+            escTimer = null;
+            try {
+              handle(decoder.flush());
+            } catch (err) {
+              reject(err);
+            }
+          }, ESC_WAIT_MS);
         }
-        draw();
       } catch (err) {
         reject(err);
       }

@@ -37,6 +37,15 @@ export class Terminal {
 
   /** Raw mode on the controlling terminal; EnvironmentError (exit 5) when there is none. */
   static open(): Terminal {
+    return new Terminal(Terminal.#openTty());
+  }
+
+  /** Throws the EnvironmentError open() would, without touching the terminal's modes. */
+  static require(): void {
+    closeSync(Terminal.#openTty());
+  }
+
+  static #openTty(): number {
     let fd: number;
     try {
       fd = openSync("/dev/tty", "r+");
@@ -47,7 +56,7 @@ export class Terminal {
       closeSync(fd);
       throw new EnvironmentError("a terminal is required for smem edit (/dev/tty is not a terminal)");
     }
-    return new Terminal(fd);
+    return fd;
   }
 
   /** Rows and columns (asked again on every SIGWINCH). */

@@ -144,10 +144,29 @@ describe("KeyDecoder", () => {
     ]);
   });
 
+  test("CR, LF and a pasted CRLF are one Enter each", () => {
+    const d = new KeyDecoder();
+    expect(names(d.feed(utf8("a\rb\nc\r\nd")))).toEqual([
+      "text:a",
+      "enter",
+      "text:b",
+      "enter",
+      "text:c",
+      "enter",
+      "text:d",
+    ]);
+  });
+
   test("a lone Esc, and Esc followed by text", () => {
     const d = new KeyDecoder();
-    expect(names(d.feed(utf8("\x1b")))).toEqual(["esc"]);
+    expect(names(d.feed(utf8("\x1b")))).toEqual([]); // could be the start of a sequence
+    expect(d.pending).toBe(true);
+    expect(names(d.flush())).toEqual(["esc"]);
+    expect(d.pending).toBe(false);
     expect(names(d.feed(utf8("\x1bé")))).toEqual(["esc", "text:é"]);
+    // ESC then the rest of the sequence in the next read: F2, not Esc + "OQ".
+    expect(names(d.feed(utf8("\x1b")))).toEqual([]);
+    expect(names(d.feed(utf8("OQ")))).toEqual(["f2"]);
   });
 
   test("UTF-8 split across chunks is reassembled; ill-formed bytes are dropped", () => {
