@@ -2,11 +2,13 @@
 // smem's entry point: routes to one file per subcommand, loaded lazily so that `smem version`
 // starts without opening the shim. Help, unknown commands and every failure are handled here
 // and in cmd/common.ts so the user sees one line and a documented exit code.
-import { type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
+import type { CommandDef } from "citty";
 import { UsageError } from "../core/errors";
 import { examplesOf, exitWithError, globalArgs, stripAnsi, useColor } from "./common";
 
-const main = defineCommand({
+// A plain object (citty's defineCommand is the identity): citty itself is imported only when a
+// command line needs parsing, so `smem version` never loads it.
+const main: CommandDef = {
   meta: {
     name: "smem",
     description: "Secrets in guarded, locked memory; age-compatible encryption for pipelines",
@@ -20,7 +22,7 @@ const main = defineCommand({
     vault: () => import("./vault").then((m) => m.default),
     edit: () => import("./edit").then((m) => m.default),
   },
-});
+};
 
 const HELP_FLAGS = new Set(["--help", "-h"]);
 
@@ -44,6 +46,7 @@ async function resolveTarget(argv: string[]): Promise<[CommandDef, CommandDef | 
 
 async function printHelp(argv: string[], stream: NodeJS.WriteStream): Promise<void> {
   const [cmd, parent] = await resolveTarget(argv);
+  const { renderUsage } = await import("citty");
   let text = await renderUsage(cmd, parent);
   const examples = examplesOf(cmd);
   if (examples.length > 0) text += `\nEXAMPLES\n\n${examples.map((e) => `  ${e}`).join("\n")}\n`;
@@ -73,8 +76,28 @@ if (argv.length === 0) {
   await printHelp(argv, process.stderr);
   process.exit(1);
 }
+/**
+ * `smem version` takes only the global boolean flags, so it is run without citty's parser: start-up
+ * is what `version` measures (issue 2: at most 2x a bare compiled binary).
+ */
+async function runVersion(rest: string[]): Promise<void> {
+  const cmd = (await import("./version")).default;
+  const flags = new Set(rest);
+  const args = {
+    _: rest.filter((a) => !a.startsWith("-")),
+    quiet: flags.has("--quiet") || flags.has("-q"),
+    "require-mlock": flags.has("--require-mlock"),
+  };
+  await cmd.run?.({ rawArgs: rest, args: args as never, cmd: cmd as never });
+}
+
 try {
-  await runCommand(main, { rawArgs: argv });
+  if (argv[0] === "version") {
+    await runVersion(argv.slice(1));
+  } else {
+    const { runCommand } = await import("citty");
+    await runCommand(main, { rawArgs: argv });
+  }
 } catch (err) {
   exitWithError(err);
 }
