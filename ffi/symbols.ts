@@ -59,6 +59,10 @@ export const shimSymbols = {
   },
   smem_scrypt: { args: [ptr, usize, ptr, usize, ptr, usize, u32, u32, u32], returns: i32 },
   smem_kdf_derive: { args: [ptr, ptr, usize, ptr, usize, u32, u32, u64], returns: i32 },
+
+  smem_stream_seal: { args: [ptr, usize, ptr, usize, ptr, u64, i32, u32], returns: i32 },
+  smem_stream_open: { args: [ptr, usize, ptr, usize, ptr, u64, i32, u32, ptr], returns: i32 },
+  smem_stream_default_threads: { args: [], returns: u32 },
 } as const;
 
 export type ShimSymbolName = keyof typeof shimSymbols;

@@ -33,6 +33,7 @@ const shim_sources = [_][]const u8{
     "src/sha3.c",
     "src/kdf.c",
     "src/lock.c",
+    "src/stream.c",
 };
 
 pub fn build(b: *std.Build) !void {

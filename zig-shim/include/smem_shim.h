@@ -155,6 +155,39 @@ SMEM_EXPORT int smem_kdf_derive(uint8_t out[32], const uint8_t *pw, size_t pwlen
                                 const uint8_t *salt, size_t saltlen, uint32_t m_kib,
                                 uint32_t t_cost, uint64_t rounds);
 
+/* ---- age STREAM, many chunks per call ------------------------------------------------------
+ * Chunk i: ChaCha20-Poly1305 IETF under a 32-byte payload key, nonce = 11-byte big-endian counter
+ * || last flag (0x01 on the payload's final chunk). Plaintext chunks are 65536 bytes except the
+ * final one (1..65536 bytes; 0 only when the whole payload is empty); sealed chunks add 16 bytes.
+ * A batch is consecutive chunks starting at `first_counter`; `final` says whether the batch ends
+ * the payload. `threads` caps the worker threads (0 = one per online CPU, at most
+ * smem_STREAM_MAX_THREADS); any thread that cannot start is replaced by the calling thread.
+ * Output buffers are capacities: at least the sealed / opened size. */
+#define smem_STREAM_CHUNK_BYTES 65536U
+#define smem_STREAM_SEALED_CHUNK_BYTES 65552U
+#define smem_STREAM_MAX_THREADS 64U
+
+#define smem_STREAM_OK 0
+#define smem_STREAM_EINVAL (-1)     /* bad arguments (a non-final batch not whole chunks, ...) */
+#define smem_STREAM_EAUTH (-2)      /* a chunk did not authenticate */
+#define smem_STREAM_ETRUNCATED (-3) /* the payload ends without its final chunk */
+#define smem_STREAM_ETRAILING (-4)  /* data follows the final chunk */
+#define smem_STREAM_EEMPTY (-5)     /* an empty final chunk after other chunks */
+
+/* Seal a batch: in = whole 64 KiB chunks (the last may be short, or the batch empty, only when
+ * `final`). Fails only on bad arguments. */
+SMEM_EXPORT int smem_stream_seal(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_len,
+                                 const uint8_t key[32], uint64_t first_counter, int final,
+                                 uint32_t threads);
+/* Open a batch: in = whole 65552-byte sealed chunks (the last may be short only when `final`).
+ * *good_chunks_p = how many leading chunks authenticated; their plaintext is in out. On failure
+ * everything in out from the first bad chunk onwards is wiped and never released. */
+SMEM_EXPORT int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_len,
+                                 const uint8_t key[32], uint64_t first_counter, int final,
+                                 uint32_t threads, uint64_t *good_chunks_p);
+/* The worker count `threads = 0` means here. */
+SMEM_EXPORT unsigned smem_stream_default_threads(void);
+
 #ifdef __cplusplus
 }
 #endif

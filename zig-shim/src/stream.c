@@ -1,0 +1,295 @@
+/*
+ * age STREAM, a batch of chunks per call, split over worker threads.
+ *
+ * Chunk i of a payload is ChaCha20-Poly1305 (IETF) under the payload key with the 12-byte nonce
+ * counter(11 bytes, big-endian) || last(1 byte: 0x01 on the final chunk, else 0x00). Every chunk
+ * but the final one carries exactly 64 KiB of plaintext; the final one carries 1..64 KiB, or 0
+ * bytes when the whole payload is empty. Chunks are independent, so a batch is cut into
+ * contiguous ranges and each range runs on its own thread (the calling thread takes the first).
+ * Thread creation failing is not an error: the calling thread then does that range itself.
+ */
+#include "smem_shim.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <pthread.h>
+#include <unistd.h>
+#endif
+
+#define CHUNK smem_STREAM_CHUNK_BYTES
+#define SEALED smem_STREAM_SEALED_CHUNK_BYTES
+#define TAG crypto_aead_chacha20poly1305_ietf_ABYTES
+#define NO_FAILURE UINT64_MAX
+
+/* Below this many chunks per thread, a thread costs more than it saves. */
+#define MIN_CHUNKS_PER_THREAD 4U
+
+typedef struct {
+    uint8_t *out;
+    const uint8_t *in;
+    size_t in_len;        /* the whole batch */
+    const uint8_t *key;
+    uint64_t first_counter;
+    uint64_t count;       /* chunks in the whole batch */
+    int final;            /* the batch's last chunk is the payload's final chunk */
+    int open;             /* 1 = decrypt, 0 = encrypt */
+} batch_t;
+
+typedef struct {
+    const batch_t *batch;
+    uint64_t begin, end;  /* chunk range [begin, end) */
+    uint64_t failed;      /* first chunk of the range that did not authenticate, or NO_FAILURE */
+} range_t;
+
+static void make_nonce(uint8_t nonce[12], uint64_t counter, int last)
+{
+    int i;
+    nonce[0] = nonce[1] = nonce[2] = 0;
+    for (i = 0; i < 8; i++) {
+        nonce[3 + i] = (uint8_t) (counter >> (56 - 8 * i));
+    }
+    nonce[11] = last ? 0x01 : 0x00;
+}
+
+/* Plaintext length of chunk i of the batch. */
+static size_t plain_len(const batch_t *b, uint64_t i)
+{
+    size_t unit = b->open ? SEALED : CHUNK;
+    size_t start = (size_t) i * unit;
+    size_t len = b->in_len - start < unit ? b->in_len - start : unit;
+    return b->open ? len - TAG : len;
+}
+
+static int chunk_is_last(const batch_t *b, uint64_t i)
+{
+    return b->final && i + 1 == b->count;
+}
+
+/* Seal or open chunk i with the given last flag; 0 on success. */
+static int do_chunk(const batch_t *b, uint64_t i, int last)
+{
+    uint8_t nonce[12];
+    size_t m = plain_len(b, i);
+    int rc;
+
+    make_nonce(nonce, b->first_counter + i, last);
+    if (b->open) {
+        rc = crypto_aead_chacha20poly1305_ietf_decrypt(b->out + (size_t) i * CHUNK, NULL, NULL,
+                                                       b->in + (size_t) i * SEALED,
+                                                       (unsigned long long) (m + TAG), NULL, 0,
+                                                       nonce, b->key);
+    } else {
+        rc = crypto_aead_chacha20poly1305_ietf_encrypt(b->out + (size_t) i * SEALED, NULL,
+                                                       b->in + (size_t) i * CHUNK,
+                                                       (unsigned long long) m, NULL, 0, NULL,
+                                                       nonce, b->key);
+    }
+    sodium_memzero(nonce, sizeof nonce);
+    return rc;
+}
+
+static void run_range(range_t *r)
+{
+    uint64_t i;
+    r->failed = NO_FAILURE;
+    for (i = r->begin; i < r->end; i++) {
+        if (do_chunk(r->batch, i, chunk_is_last(r->batch, i)) != 0) {
+            r->failed = i;
+            return; /* later chunks of this range are never opened, so never released */
+        }
+    }
+}
+
+static unsigned online_cpus(void)
+{
+#if defined(_WIN32)
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    return si.dwNumberOfProcessors > 0 ? (unsigned) si.dwNumberOfProcessors : 1U;
+#else
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned) n : 1U;
+#endif
+}
+
+unsigned smem_stream_default_threads(void)
+{
+    unsigned n = online_cpus();
+    return n > smem_STREAM_MAX_THREADS ? smem_STREAM_MAX_THREADS : n;
+}
+
+#if defined(_WIN32)
+static DWORD WINAPI range_thread(LPVOID arg)
+{
+    run_range((range_t *) arg);
+    return 0;
+}
+#else
+static void *range_thread(void *arg)
+{
+    run_range((range_t *) arg);
+    return NULL;
+}
+#endif
+
+/* Runs every chunk of the batch; returns the first chunk that failed, or NO_FAILURE. */
+static uint64_t run_batch(const batch_t *b, unsigned threads)
+{
+    range_t ranges[smem_STREAM_MAX_THREADS];
+    int started[smem_STREAM_MAX_THREADS];
+#if defined(_WIN32)
+    HANDLE handles[smem_STREAM_MAX_THREADS];
+#else
+    pthread_t handles[smem_STREAM_MAX_THREADS];
+#endif
+    uint64_t per, extra, at = 0, failed = NO_FAILURE;
+    unsigned t, n;
+
+    if (threads == 0) threads = smem_stream_default_threads();
+    if (threads > smem_STREAM_MAX_THREADS) threads = smem_STREAM_MAX_THREADS;
+    n = threads;
+    if ((uint64_t) n * MIN_CHUNKS_PER_THREAD > b->count) {
+        n = (unsigned) (b->count / MIN_CHUNKS_PER_THREAD);
+        if (n == 0) n = 1;
+    }
+    per = b->count / n;
+    extra = b->count % n;
+    for (t = 0; t < n; t++) {
+        ranges[t].batch = b;
+        ranges[t].begin = at;
+        at += per + (t < extra ? 1 : 0);
+        ranges[t].end = at;
+        ranges[t].failed = NO_FAILURE;
+        started[t] = 0;
+    }
+    for (t = 1; t < n; t++) {
+#if defined(_WIN32)
+        handles[t] = CreateThread(NULL, 0, range_thread, &ranges[t], 0, NULL);
+        started[t] = handles[t] != NULL;
+#else
+        started[t] = pthread_create(&handles[t], NULL, range_thread, &ranges[t]) == 0;
+#endif
+    }
+    run_range(&ranges[0]);
+    for (t = 1; t < n; t++) {
+        if (started[t]) {
+#if defined(_WIN32)
+            WaitForSingleObject(handles[t], INFINITE);
+            CloseHandle(handles[t]);
+#else
+            pthread_join(handles[t], NULL);
+#endif
+        } else {
+            run_range(&ranges[t]); /* single-thread fallback for this range */
+        }
+    }
+    for (t = 0; t < n; t++) {
+        if (ranges[t].failed < failed) failed = ranges[t].failed;
+    }
+    return failed;
+}
+
+int smem_stream_seal(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_len,
+                     const uint8_t key[32], uint64_t first_counter, int final, uint32_t threads)
+{
+    batch_t b;
+    uint64_t count;
+
+    if (final) {
+        count = in_len == 0 ? 1 : (in_len + CHUNK - 1) / CHUNK;
+        /* An empty final chunk is allowed only as the payload's sole chunk. */
+        if (in_len == 0 && first_counter != 0) return smem_STREAM_EINVAL;
+    } else {
+        if (in_len % CHUNK != 0) return smem_STREAM_EINVAL;
+        count = in_len / CHUNK;
+    }
+    if (count > UINT64_MAX - first_counter) return smem_STREAM_EINVAL;
+    if (out_len < in_len + (size_t) count * TAG) return smem_STREAM_EINVAL;
+    if (count == 0) return smem_STREAM_OK;
+    if ((out == NULL || in == NULL) && in_len != 0) return smem_STREAM_EINVAL;
+
+    b.out = out;
+    b.in = in;
+    b.in_len = in_len;
+    b.key = key;
+    b.first_counter = first_counter;
+    b.count = count;
+    b.final = final ? 1 : 0;
+    b.open = 0;
+    /* Encryption cannot fail once the arguments are valid. */
+    (void) run_batch(&b, threads);
+    return smem_STREAM_OK;
+}
+
+int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_len,
+                     const uint8_t key[32], uint64_t first_counter, int final, uint32_t threads,
+                     uint64_t *good_chunks_p)
+{
+    batch_t b;
+    uint64_t count, failed, last_len;
+    int rc = smem_STREAM_OK;
+
+    if (good_chunks_p == NULL) return smem_STREAM_EINVAL;
+    *good_chunks_p = 0;
+    if (in_len == 0) {
+        /* No chunk at all: fine mid-payload, but a payload cannot end without its final chunk. */
+        return final ? smem_STREAM_ETRUNCATED : smem_STREAM_OK;
+    }
+    if (in == NULL || key == NULL) return smem_STREAM_EINVAL;
+    if (final) {
+        count = (in_len + SEALED - 1) / SEALED;
+        last_len = in_len - (count - 1) * SEALED;
+        /* A final piece too short to hold a tag is a cut-off chunk. */
+        if (last_len < TAG) count--;
+    } else {
+        if (in_len % SEALED != 0) return smem_STREAM_EINVAL;
+        count = in_len / SEALED;
+        last_len = SEALED;
+    }
+    if (count > UINT64_MAX - first_counter) return smem_STREAM_EINVAL;
+    b.in_len = final && last_len < TAG ? (size_t) count * SEALED : in_len;
+    if (out_len < b.in_len - (size_t) count * TAG) return smem_STREAM_EINVAL;
+    if (out == NULL && out_len != 0) return smem_STREAM_EINVAL;
+
+    b.out = out;
+    b.in = in;
+    b.key = key;
+    b.first_counter = first_counter;
+    b.count = count;
+    /* With a cut-off tail the last whole chunk is not the end of the payload. */
+    b.final = final && last_len >= TAG ? 1 : 0;
+    b.open = 1;
+
+    failed = count == 0 ? NO_FAILURE : run_batch(&b, threads);
+    if (failed == NO_FAILURE && final && last_len < TAG) {
+        failed = count; /* the partial chunk after the whole ones */
+        rc = smem_STREAM_ETRUNCATED;
+    } else if (failed != NO_FAILURE) {
+        /* Tell truncation and trailing data apart from plain tampering: would the failed chunk
+         * authenticate with the other last flag? The trial output is wiped below either way. */
+        int was_last = chunk_is_last(&b, failed);
+        if (do_chunk(&b, failed, !was_last) == 0) {
+            rc = was_last ? smem_STREAM_ETRUNCATED : smem_STREAM_ETRAILING;
+        } else {
+            rc = smem_STREAM_EAUTH;
+        }
+    } else if (b.final && plain_len(&b, count - 1) == 0 && first_counter + count - 1 != 0) {
+        /* An empty final chunk after other chunks: age forbids it (one canonical encoding). */
+        failed = count - 1;
+        rc = smem_STREAM_EEMPTY;
+    }
+    if (failed != NO_FAILURE) {
+        /* Nothing from the failed chunk onwards may be released: later ranges may have
+         * decrypted already, so wipe everything from there to the end of the output. */
+        size_t from = (size_t) failed * CHUNK;
+        if (from < out_len) sodium_memzero(out + from, out_len - from);
+        *good_chunks_p = failed;
+        return rc;
+    }
+    *good_chunks_p = count;
+    return smem_STREAM_OK;
+}
