@@ -21,6 +21,7 @@ const main: CommandDef = {
     kem: () => import("./kem").then((m) => m.default),
     vault: () => import("./vault").then((m) => m.default),
     edit: () => import("./edit").then((m) => m.default),
+    stream: () => import("./stream").then((m) => m.default),
   },
 };
 

@@ -14,6 +14,7 @@ import {
   renameSync,
   statSync,
   unlinkSync,
+  write,
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -93,6 +94,25 @@ export class AtomicFile implements Disposable {
     let offset = 0;
     try {
       while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (err) {
+      this.abort();
+      throw new IoError(`cannot write ${this.target}: ${describe(err)}`);
+    }
+  }
+
+  /**
+   * Like write(), but on the I/O thread pool, so the caller's CPU work (a STREAM batch) overlaps
+   * it. One call at a time: await each before the next.
+   */
+  async writeAsync(bytes: Uint8Array): Promise<void> {
+    const fd = this.#openFd();
+    let offset = 0;
+    try {
+      while (offset < bytes.length) {
+        offset += await new Promise<number>((resolve, reject) =>
+          write(fd, bytes, offset, bytes.length - offset, null, (err, n) => (err ? reject(err) : resolve(n))),
+        );
+      }
     } catch (err) {
       this.abort();
       throw new IoError(`cannot write ${this.target}: ${describe(err)}`);

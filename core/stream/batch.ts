@@ -1,0 +1,122 @@
+// One FFI call seals or opens a whole batch of age STREAM chunks on every core (zig-shim/src/
+// stream.c). Plaintext sits in LockedBuffers; their addresses go to the shim directly, so no
+// plaintext ever passes through JS-managed memory.
+import { shim } from "../../ffi";
+import { AuthError } from "../errors";
+import type { LockedBuffer } from "../locked-buffer";
+
+export const CHUNK_BYTES = 65536;
+export const TAG_BYTES = 16;
+export const SEALED_CHUNK_BYTES = CHUNK_BYTES + TAG_BYTES;
+
+const STREAM_OK = 0;
+const STREAM_EINVAL = -1;
+const STREAM_EAUTH = -2;
+const STREAM_ETRUNCATED = -3;
+const STREAM_ETRAILING = -4;
+const STREAM_EEMPTY = -5;
+
+/** Sealed size of `plainLength` bytes of a batch (whole chunks, or the final piece). */
+export function sealedLength(plainLength: number, final: boolean): number {
+  const chunks = final ? Math.max(1, Math.ceil(plainLength / CHUNK_BYTES)) : plainLength / CHUNK_BYTES;
+  return plainLength + chunks * TAG_BYTES;
+}
+
+/**
+ * Seals `length` bytes of `plain` (from offset 0) as chunks `counter`, `counter + 1`, … into
+ * `out`; returns the sealed length. Non-final batches must be whole chunks.
+ */
+export function sealBatch(
+  out: Uint8Array,
+  key: LockedBuffer,
+  plain: LockedBuffer,
+  length: number,
+  counter: number,
+  final: boolean,
+  threads = 0,
+): number {
+  const sealed = sealedLength(length, final);
+  if (length > plain.size || sealed > out.length || !Number.isInteger(sealed)) {
+    throw new RangeError("STREAM batch does not fit its buffers");
+  }
+  const rc = shim().smem_stream_seal(
+    out,
+    out.length,
+    plain.ptr,
+    length,
+    key.ptr,
+    counter,
+    final ? 1 : 0,
+    threads,
+  );
+  if (rc !== STREAM_OK) throw new RangeError(`STREAM seal rejected its arguments (${rc})`);
+  return sealed;
+}
+
+export interface OpenedBatch {
+  /** Plaintext bytes (from offset 0 of `out`) that authenticated and may be released. */
+  released: number;
+  /** Set when something failed: what to tell the user (the released bytes are still genuine). */
+  error: AuthError | null;
+}
+
+const goodChunks = new BigUint64Array(1);
+
+function failure(rc: number, counter: number): AuthError {
+  switch (rc) {
+    case STREAM_ETRUNCATED:
+      return new AuthError("the encrypted data is truncated: it ends before its final chunk");
+    case STREAM_ETRAILING:
+      return new AuthError("trailing data after the end of the encrypted data");
+    case STREAM_EEMPTY:
+      return new AuthError("the encrypted data ends with an empty chunk, which is not allowed");
+    default:
+      return new AuthError(
+        `chunk ${counter} failed to authenticate: wrong key, or the data was tampered with or corrupted`,
+      );
+  }
+}
+
+/**
+ * Opens `length` sealed bytes of `sealed` as chunks starting at `counter` into `out` (locked).
+ * Only the authenticated prefix is reported as released; everything after the first bad chunk is
+ * wiped by the shim.
+ */
+export function openBatch(
+  out: LockedBuffer,
+  key: LockedBuffer,
+  sealed: Uint8Array,
+  length: number,
+  counter: number,
+  final: boolean,
+  threads = 0,
+): OpenedBatch {
+  if (length > sealed.length) throw new RangeError("STREAM batch does not fit its buffer");
+  if (length === 0 && !final) return { released: 0, error: null };
+  const rc = shim().smem_stream_open(
+    out.ptr,
+    out.size,
+    sealed,
+    length,
+    key.ptr,
+    counter,
+    final ? 1 : 0,
+    threads,
+    goodChunks,
+  );
+  if (rc === STREAM_EINVAL) throw new RangeError("STREAM open rejected its arguments");
+  const good = Number(goodChunks[0]);
+  if (rc === STREAM_OK) {
+    return { released: length - good * TAG_BYTES, error: null };
+  }
+  if (rc !== STREAM_EAUTH && rc !== STREAM_ETRUNCATED && rc !== STREAM_ETRAILING && rc !== STREAM_EEMPTY) {
+    throw new RangeError(`STREAM open returned an unknown status ${rc}`);
+  }
+  // Chunks before the failed one are whole (64 KiB each).
+  return { released: good * CHUNK_BYTES, error: failure(rc, counter + good) };
+}
+
+/** Worker threads the shim uses when asked for 0 (one per online CPU). */
+export function defaultThreads(): number {
+  return shim().smem_stream_default_threads();
+}

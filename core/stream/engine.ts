@@ -1,0 +1,208 @@
+// The streaming STREAM engines: constant memory whatever the input size, chunk plaintext only in
+// locked memory, and three things happening at once — the shim sealing or opening batch N on
+// every core, batch N+1 (and N+2) being read, batch N-1 being written.
+//
+// The final chunk carries the last flag, so the engine must know whether more input follows
+// before it processes a batch. It reads ahead: batch N is processed only once batch N+1 has been
+// read (or found empty). A short batch means the input ended.
+import { LockedBuffer } from "../locked-buffer";
+import { CHUNK_BYTES, openBatch, SEALED_CHUNK_BYTES, sealBatch, sealedLength } from "./batch";
+import { type ByteSink, type ByteSource, readFull } from "./io";
+
+/** 32 chunks (2 MiB of plaintext) per batch: three plaintext batches stay under the common
+ * 8 MiB RLIMIT_MEMLOCK, and one FFI call per 2 MiB keeps the per-call cost negligible. */
+export const DEFAULT_BATCH_CHUNKS = 32;
+
+export interface EngineOptions {
+  /** Chunks per batch (default DEFAULT_BATCH_CHUNKS). */
+  batchChunks?: number;
+  /** Worker threads per batch (0 = one per CPU). */
+  threads?: number;
+  /** Called after every batch with the plaintext bytes processed so far. */
+  onProgress?: (plaintextBytes: number) => void;
+}
+
+export interface EngineResult {
+  /** Plaintext bytes sealed or released. */
+  plaintextBytes: number;
+}
+
+function batchChunksOf(opts: EngineOptions): number {
+  const n = opts.batchChunks ?? DEFAULT_BATCH_CHUNKS;
+  if (!Number.isInteger(n) || n < 1 || n > 4096) throw new RangeError("batchChunks must be 1..4096");
+  return n;
+}
+
+async function settle(pending: Promise<void> | null): Promise<void> {
+  if (pending) await pending;
+}
+
+const ABANDON_READ_MS = 250;
+
+/**
+ * Cleanup after the engine stops: in-flight I/O must not land in unmapped memory. A pending
+ * write is awaited. A pending read (after a failure elsewhere) may never end — stdin from a
+ * terminal — so it gets a short grace period; if it is still running, the one buffer it fills is
+ * destroyed when it settles instead of now.
+ */
+async function release(
+  buffers: LockedBuffer[],
+  pendingRead: { promise: Promise<number>; into: LockedBuffer | null } | null,
+  pendingWrite: Promise<void> | null,
+): Promise<void> {
+  if (pendingWrite) await pendingWrite.catch(() => {});
+  let busy: LockedBuffer | null = null;
+  if (pendingRead) {
+    const done = await Promise.race([
+      pendingRead.promise.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ABANDON_READ_MS).unref()),
+    ]);
+    if (!done && pendingRead.into) {
+      busy = pendingRead.into;
+      const late = busy;
+      pendingRead.promise.finally(() => late.destroy()).catch(() => {});
+    }
+  }
+  for (const b of buffers) if (b !== busy) b.destroy();
+}
+
+/**
+ * Seals everything `source` yields as an age STREAM payload under `key` (32 bytes) to `sink`.
+ * Writes only the chunks (the caller writes any header and nonce first).
+ */
+export async function sealStream(
+  key: LockedBuffer,
+  source: ByteSource,
+  sink: ByteSink,
+  opts: EngineOptions = {},
+): Promise<EngineResult> {
+  const chunks = batchChunksOf(opts);
+  const plainSize = chunks * CHUNK_BYTES;
+  const plain = [LockedBuffer.alloc(plainSize), LockedBuffer.alloc(plainSize), LockedBuffer.alloc(plainSize)];
+  const sealed = [new Uint8Array(chunks * SEALED_CHUNK_BYTES), new Uint8Array(chunks * SEALED_CHUNK_BYTES)];
+  let pendingWrite: Promise<void> | null = null;
+  let pendingRead: { promise: Promise<number>; into: LockedBuffer | null } | null = null;
+  const readInto = (buf: LockedBuffer) => ({ promise: readFull(source, buf.bytes()), into: buf });
+  try {
+    let counter = 0;
+    let total = 0;
+    let slot = 0;
+    let length = await readFull(source, (plain[0] as LockedBuffer).bytes());
+    let ended = length < plainSize;
+    if (!ended) pendingRead = readInto(plain[1] as LockedBuffer);
+    for (let out = 0; ; out ^= 1) {
+      // Read ahead: is there anything after this batch?
+      let nextLength = 0;
+      if (!ended && pendingRead) {
+        nextLength = await pendingRead.promise;
+        pendingRead = null;
+      }
+      const final = ended || nextLength === 0;
+      const nextEnded = nextLength < plainSize;
+      if (!final && !nextEnded) pendingRead = readInto(plain[(slot + 2) % 3] as LockedBuffer);
+      const target = sealed[out] as Uint8Array;
+      const n = sealBatch(
+        target,
+        key,
+        plain[slot] as LockedBuffer,
+        length,
+        counter,
+        final,
+        opts.threads ?? 0,
+      );
+      // The write two batches back used this same output buffer and has finished (awaited below
+      // before the next write starts).
+      await settle(pendingWrite);
+      pendingWrite = sink.write(target.subarray(0, n));
+      counter += n === 0 ? 0 : Math.ceil(n / SEALED_CHUNK_BYTES);
+      total += length;
+      opts.onProgress?.(total);
+      if (final) break;
+      slot = (slot + 1) % 3;
+      length = nextLength;
+      ended = nextEnded;
+    }
+    await settle(pendingWrite);
+    pendingWrite = null;
+    return { plaintextBytes: total };
+  } finally {
+    await release(plain, pendingRead, pendingWrite);
+  }
+}
+
+/**
+ * Opens an age STREAM payload from `source` (just after the nonce) under `key`, writing each
+ * batch's plaintext to `sink` only after every chunk in it authenticated. On a failure the
+ * authenticated chunks before it are written, then the error (AuthError) is thrown: the sink
+ * decides what "released" means (stdout: gone; an atomic file: discarded on error).
+ */
+export async function openStream(
+  key: LockedBuffer,
+  source: ByteSource,
+  sink: ByteSink,
+  opts: EngineOptions = {},
+): Promise<EngineResult> {
+  const chunks = batchChunksOf(opts);
+  const sealedSize = chunks * SEALED_CHUNK_BYTES;
+  const sealed = [new Uint8Array(sealedSize), new Uint8Array(sealedSize), new Uint8Array(sealedSize)];
+  const plain = [LockedBuffer.alloc(chunks * CHUNK_BYTES), LockedBuffer.alloc(chunks * CHUNK_BYTES)];
+  let pendingWrite: Promise<void> | null = null;
+  // Ciphertext buffers are ordinary memory: an abandoned read into one needs no special care.
+  let pendingRead: { promise: Promise<number>; into: LockedBuffer | null } | null = null;
+  const readInto = (buf: Uint8Array) => ({ promise: readFull(source, buf), into: null });
+  try {
+    let counter = 0;
+    let total = 0;
+    let slot = 0;
+    let length = await readFull(source, sealed[0] as Uint8Array);
+    let ended = length < sealedSize;
+    if (!ended) pendingRead = readInto(sealed[1] as Uint8Array);
+    for (let out = 0; ; out ^= 1) {
+      let nextLength = 0;
+      if (!ended && pendingRead) {
+        nextLength = await pendingRead.promise;
+        pendingRead = null;
+      }
+      const final = ended || nextLength === 0;
+      const nextEnded = nextLength < sealedSize;
+      if (!final && !nextEnded) pendingRead = readInto(sealed[(slot + 2) % 3] as Uint8Array);
+      // plain[out] was last written two batches back, and that write has been awaited; the
+      // previous batch's write (other buffer) keeps running while this batch is opened.
+      const target = plain[out] as LockedBuffer;
+      const opened = openBatch(
+        target,
+        key,
+        sealed[slot] as Uint8Array,
+        length,
+        counter,
+        final,
+        opts.threads ?? 0,
+      );
+      await settle(pendingWrite);
+      pendingWrite = null;
+      if (opened.released > 0) pendingWrite = sink.write(target.bytes().subarray(0, opened.released));
+      total += opened.released;
+      if (opened.error) {
+        await settle(pendingWrite);
+        pendingWrite = null;
+        throw opened.error;
+      }
+      opts.onProgress?.(total);
+      counter += chunks;
+      if (final) break;
+      slot = (slot + 1) % 3;
+      length = nextLength;
+      ended = nextEnded;
+    }
+    await settle(pendingWrite);
+    pendingWrite = null;
+    return { plaintextBytes: total };
+  } finally {
+    await release(plain, pendingRead, pendingWrite);
+  }
+}
+
+export { sealedLength };

@@ -1,0 +1,138 @@
+// Byte sources and sinks for the streaming engines. Reads and writes go through node:fs's
+// asynchronous calls, which Bun runs on its thread pool: while the main thread is inside a
+// (synchronous, multi-threaded) STREAM batch call, the next batch is being read and the previous
+// one written. Reads land straight in the caller's buffer (a LockedBuffer view for plaintext).
+import { read, write } from "node:fs";
+import { IoError } from "../errors";
+
+export interface ByteSource {
+  /** Reads up to `into.length` bytes into `into`; resolves to the count, 0 at end of input. */
+  read(into: Uint8Array): Promise<number>;
+}
+
+export interface ByteSink {
+  /** Writes all of `bytes` (the caller keeps the buffer untouched until this resolves). */
+  write(bytes: Uint8Array): Promise<void>;
+}
+
+function describe(err: NodeJS.ErrnoException): string {
+  return err.code ?? err.message;
+}
+
+const RETRY_MS = 2;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Reads an fd; `prefix` (bytes already read while sniffing the format) comes first. */
+export class FdSource implements ByteSource {
+  #prefix: Uint8Array;
+  constructor(
+    readonly fd: number,
+    readonly name: string,
+    prefix: Uint8Array = new Uint8Array(0),
+  ) {
+    this.#prefix = prefix;
+  }
+
+  async read(into: Uint8Array): Promise<number> {
+    if (into.length === 0) return 0;
+    if (this.#prefix.length > 0) {
+      const n = Math.min(into.length, this.#prefix.length);
+      into.set(this.#prefix.subarray(0, n));
+      this.#prefix = this.#prefix.subarray(n);
+      return n;
+    }
+    for (;;) {
+      try {
+        return await new Promise<number>((resolve, reject) =>
+          read(this.fd, into, 0, into.length, null, (err, n) => (err ? reject(err) : resolve(n))),
+        );
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        // A non-blocking fd inherited from the parent (a pipe set O_NONBLOCK): wait and retry.
+        if (e.code === "EAGAIN" || e.code === "EWOULDBLOCK") {
+          await pause(RETRY_MS);
+          continue;
+        }
+        if (e.code === "EINTR") continue;
+        throw new IoError(`cannot read ${this.name}: ${describe(e)}`);
+      }
+    }
+  }
+}
+
+/** Writes an fd (stdout, or an opened file), all of every buffer. */
+export class FdSink implements ByteSink {
+  constructor(
+    readonly fd: number,
+    readonly name: string,
+  ) {}
+
+  async write(bytes: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.length) {
+      try {
+        offset += await new Promise<number>((resolve, reject) =>
+          write(this.fd, bytes, offset, bytes.length - offset, null, (err, n) =>
+            err ? reject(err) : resolve(n),
+          ),
+        );
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === "EAGAIN" || e.code === "EWOULDBLOCK") {
+          await pause(RETRY_MS);
+          continue;
+        }
+        if (e.code === "EINTR") continue;
+        if (e.code === "EPIPE") throw new IoError(`cannot write ${this.name}: the reader went away (EPIPE)`);
+        throw new IoError(`cannot write ${this.name}: ${describe(e)}`);
+      }
+    }
+  }
+}
+
+/** Fills `into` from `source` until it is full or the input ends; returns the byte count. */
+export async function readFull(source: ByteSource, into: Uint8Array): Promise<number> {
+  let filled = 0;
+  while (filled < into.length) {
+    const n = await source.read(into.subarray(filled));
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled;
+}
+
+/** A source over bytes already in memory (tests, small inputs). */
+export class BytesSource implements ByteSource {
+  #rest: Uint8Array;
+  constructor(bytes: Uint8Array) {
+    this.#rest = bytes;
+  }
+  async read(into: Uint8Array): Promise<number> {
+    const n = Math.min(into.length, this.#rest.length);
+    into.set(this.#rest.subarray(0, n));
+    this.#rest = this.#rest.subarray(n);
+    return n;
+  }
+}
+
+/** A sink that collects everything written (tests, small outputs). Public data only. */
+export class CollectSink implements ByteSink {
+  #parts: Uint8Array[] = [];
+  async write(bytes: Uint8Array): Promise<void> {
+    this.#parts.push(bytes.slice());
+  }
+  bytes(): Uint8Array {
+    let total = 0;
+    for (const p of this.#parts) total += p.length;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of this.#parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,230 @@
+// core/stream: the batch engines against an independent single-chunk STREAM built from the
+// one-shot AEAD, at every size that matters for chunk and batch boundaries, plus every way a
+// payload can be cut, extended or tampered with.
+import { describe, expect, test } from "bun:test";
+import { chachaSeal } from "../../core/aead";
+import { utf8 } from "../../core/bytes";
+import { AuthError, FormatError } from "../../core/errors";
+import { hkdfSha256Into } from "../../core/hash";
+import { LockedBuffer } from "../../core/locked-buffer";
+import { randomBytes } from "../../core/random";
+import {
+  BytesSource,
+  CHUNK_BYTES,
+  CollectSink,
+  openRawStream,
+  openStream,
+  payloadKey,
+  RAW_STREAM_HEADER_BYTES,
+  RAW_STREAM_MAGIC,
+  SEALED_CHUNK_BYTES,
+  sealRawStream,
+  sealStream,
+} from "../../core/stream";
+
+function nonceFor(counter: number, last: boolean): Uint8Array {
+  const n = new Uint8Array(12);
+  new DataView(n.buffer).setBigUint64(3, BigInt(counter));
+  n[11] = last ? 1 : 0;
+  return n;
+}
+
+/** age STREAM, one chunk at a time through the plain AEAD: the oracle. */
+function referenceSeal(key: Uint8Array, plain: Uint8Array): Uint8Array {
+  const chunks = Math.max(1, Math.ceil(plain.length / CHUNK_BYTES));
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < chunks; i++) {
+    const piece = plain.subarray(i * CHUNK_BYTES, Math.min(plain.length, (i + 1) * CHUNK_BYTES));
+    parts.push(chachaSeal(key, nonceFor(i, i === chunks - 1), piece));
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+async function seal(key: LockedBuffer, plain: Uint8Array, batchChunks?: number): Promise<Uint8Array> {
+  const sink = new CollectSink();
+  await sealStream(key, new BytesSource(plain), sink, { batchChunks });
+  return sink.bytes();
+}
+
+async function open(key: LockedBuffer, sealed: Uint8Array, batchChunks?: number) {
+  const sink = new CollectSink();
+  let error: unknown = null;
+  try {
+    await openStream(key, new BytesSource(sealed), sink, { batchChunks });
+  } catch (e) {
+    error = e;
+  }
+  return { plain: sink.bytes(), error };
+}
+
+/** A source that hands out at most `step` bytes per read, like a pipe. */
+class TrickleSource extends BytesSource {
+  constructor(
+    bytes: Uint8Array,
+    readonly step: number,
+  ) {
+    super(bytes);
+  }
+  override read(into: Uint8Array): Promise<number> {
+    return super.read(into.subarray(0, Math.min(into.length, this.step)));
+  }
+}
+
+const SIZES = [0, 1, 65535, 65536, 65537, 131072, 3 * 65536, 5 * 65536 + 17, 10 * 1024 * 1024 + 3];
+
+describe("STREAM engine", () => {
+  test("payloadKey is HKDF-SHA-256(file key, salt = nonce, info = 'payload')", () => {
+    using fileKey = LockedBuffer.random(16);
+    const nonce = randomBytes(16);
+    using key = payloadKey(fileKey, nonce);
+    const want = new Uint8Array(32);
+    hkdfSha256Into(want, fileKey, nonce, utf8("payload"));
+    expect(key.equals(want)).toBe(true);
+    expect(() => payloadKey(fileKey, new Uint8Array(15))).toThrow(RangeError);
+  });
+
+  for (const size of SIZES) {
+    test(`seal equals the chunk-by-chunk reference and opens back: ${size} bytes`, async () => {
+      using key = LockedBuffer.random(32);
+      const plain = randomBytes(size);
+      const want = referenceSeal(key.bytes(), plain);
+      // Batches of 1 and 2 chunks put batch boundaries everywhere; the default is one big batch.
+      for (const batch of size > 1 << 20 ? [undefined, 7] : [1, 2, undefined]) {
+        const got = await seal(key, plain, batch);
+        expect(Buffer.from(got).equals(Buffer.from(want))).toBe(true);
+        const back = await open(key, got, batch);
+        expect(back.error).toBeNull();
+        expect(Buffer.from(back.plain).equals(Buffer.from(plain))).toBe(true);
+      }
+    });
+  }
+
+  test("short reads (pipes) give the same bytes", async () => {
+    using key = LockedBuffer.random(32);
+    const plain = randomBytes(3 * CHUNK_BYTES + 5);
+    const want = referenceSeal(key.bytes(), plain);
+    const sink = new CollectSink();
+    await sealStream(key, new TrickleSource(plain, 1000), sink, { batchChunks: 2 });
+    expect(Buffer.from(sink.bytes()).equals(Buffer.from(want))).toBe(true);
+    const out = new CollectSink();
+    await openStream(key, new TrickleSource(want, 777), out, { batchChunks: 2 });
+    expect(Buffer.from(out.bytes()).equals(Buffer.from(plain))).toBe(true);
+  });
+
+  test("truncation at and between chunk boundaries, trailing data and tampering fail; only authenticated chunks are released", async () => {
+    using key = LockedBuffer.random(32);
+    const plain = randomBytes(5 * CHUNK_BYTES + 100);
+    const sealed = referenceSeal(key.bytes(), plain);
+    const cases: [string, Uint8Array, number][] = [
+      ["cut at a chunk boundary", sealed.subarray(0, 2 * SEALED_CHUNK_BYTES), 1],
+      ["cut inside a chunk", sealed.subarray(0, 2 * SEALED_CHUNK_BYTES + 1000), 2],
+      ["cut inside a tag", sealed.subarray(0, 3 * SEALED_CHUNK_BYTES + 5), 3],
+      ["last byte missing", sealed.subarray(0, sealed.length - 1), 5],
+      ["nothing at all", sealed.subarray(0, 0), 0],
+    ];
+    const appended = new Uint8Array(sealed.length + 1);
+    appended.set(sealed);
+    cases.push(["one byte appended", appended, 5]);
+    for (const at of [10, 2 * SEALED_CHUNK_BYTES + 300, sealed.length - 3]) {
+      const t = sealed.slice();
+      t[at] = (t[at] as number) ^ 0x01;
+      cases.push([`byte ${at} flipped`, t, Math.floor(at / SEALED_CHUNK_BYTES)]);
+    }
+    for (const [what, bytes, goodChunks] of cases) {
+      for (const batch of [1, 3, undefined]) {
+        const r = await open(key, bytes, batch);
+        expect(r.error, what).toBeInstanceOf(AuthError);
+        // Whole batches before the failure, and within the failing batch the chunks before it.
+        expect(r.plain.length, what).toBeLessThanOrEqual(goodChunks * CHUNK_BYTES);
+        expect(Buffer.from(r.plain).equals(Buffer.from(plain.subarray(0, r.plain.length))), what).toBe(true);
+      }
+    }
+  });
+
+  test("a full-size final chunk followed by a whole extra chunk is trailing data", async () => {
+    using key = LockedBuffer.random(32);
+    const plain = randomBytes(2 * CHUNK_BYTES);
+    const sealed = referenceSeal(key.bytes(), plain);
+    const extended = new Uint8Array(sealed.length + SEALED_CHUNK_BYTES);
+    extended.set(sealed);
+    extended.set(sealed.subarray(0, SEALED_CHUNK_BYTES), sealed.length);
+    const r = await open(key, extended, 1);
+    expect((r.error as Error).message).toContain("trailing data");
+    expect(r.plain.length).toBe(CHUNK_BYTES);
+  });
+
+  test("an empty final chunk after a full one is refused", async () => {
+    using key = LockedBuffer.random(32);
+    const plain = randomBytes(CHUNK_BYTES);
+    const first = chachaSeal(key.bytes(), nonceFor(0, false), plain);
+    const empty = chachaSeal(key.bytes(), nonceFor(1, true), new Uint8Array(0));
+    const bytes = new Uint8Array(first.length + empty.length);
+    bytes.set(first);
+    bytes.set(empty, first.length);
+    for (const batch of [1, undefined]) {
+      const r = await open(key, bytes, batch);
+      expect(r.error).toBeInstanceOf(AuthError);
+      expect((r.error as Error).message).toContain("empty chunk");
+    }
+  });
+
+  test("a wrong key fails on the first chunk and releases nothing", async () => {
+    using key = LockedBuffer.random(32);
+    using other = LockedBuffer.random(32);
+    const sealed = await seal(key, randomBytes(100_000));
+    const r = await open(other, sealed);
+    expect(r.error).toBeInstanceOf(AuthError);
+    expect(r.plain.length).toBe(0);
+  });
+});
+
+describe("raw stream (smem stream)", () => {
+  test("header is magic || nonce, then the STREAM payload under HKDF(key, nonce, 'smem-stream/v1 payload')", async () => {
+    using key = LockedBuffer.random(32);
+    const nonce = randomBytes(16);
+    const plain = randomBytes(70_000);
+    const sink = new CollectSink();
+    await sealRawStream(key, new BytesSource(plain), sink, { nonce });
+    const out = sink.bytes();
+    expect(Buffer.from(out.subarray(0, 15)).toString("latin1")).toBe("smem-stream/v1\n");
+    expect(Buffer.from(out.subarray(15, 31)).equals(Buffer.from(nonce))).toBe(true);
+    const pk = new Uint8Array(32);
+    hkdfSha256Into(pk, key, nonce, utf8("smem-stream/v1 payload"));
+    expect(
+      Buffer.from(out.subarray(RAW_STREAM_HEADER_BYTES)).equals(Buffer.from(referenceSeal(pk, plain))),
+    ).toBe(true);
+    const back = new CollectSink();
+    await openRawStream(key, new BytesSource(out), back);
+    expect(Buffer.from(back.bytes()).equals(Buffer.from(plain))).toBe(true);
+  });
+
+  test("bad magic and short headers are malformed (exit 2); a changed nonce fails to authenticate", async () => {
+    using key = LockedBuffer.random(32);
+    const sink = new CollectSink();
+    await sealRawStream(key, new BytesSource(randomBytes(10)), sink);
+    const good = sink.bytes();
+    const badMagic = good.slice();
+    badMagic[3] = 0x41;
+    const attempts: [Uint8Array, typeof FormatError | typeof AuthError][] = [
+      [badMagic, FormatError],
+      [good.subarray(0, 0), FormatError],
+      [good.subarray(0, 20), FormatError],
+      [RAW_STREAM_MAGIC, FormatError],
+      [good.subarray(0, RAW_STREAM_HEADER_BYTES), AuthError],
+    ];
+    const badNonce = good.slice();
+    badNonce[20] = (badNonce[20] as number) ^ 1;
+    attempts.push([badNonce, AuthError]);
+    for (const [bytes, kind] of attempts) {
+      await expect(openRawStream(key, new BytesSource(bytes), new CollectSink())).rejects.toBeInstanceOf(
+        kind,
+      );
+    }
+  });
+});
