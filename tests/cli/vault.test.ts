@@ -16,8 +16,8 @@ afterAll(() => {
   for (const s of scratches) s.cleanup();
 });
 
-function identityFileText(): string {
-  using id = generateIdentity("xwing");
+function identityFileText(kind: "xwing" | "x25519" = "xwing"): string {
+  using id = generateIdentity(kind);
   using file = formatIdentityFile(id);
   return new TextDecoder().decode(file.bytes());
 }
@@ -182,6 +182,9 @@ describe("smem vault", () => {
 
   test("--identity: a vault around a user-kept X-Wing identity", async () => {
     const s = scratch();
+    const classical = await s.run("init", ["--identity", s.file("x25519.txt", identityFileText("x25519"))]);
+    expect(classical.code).toBe(1);
+    expect(classical.err).toContain("no X-Wing identity");
     const idFile = s.file("key.txt", identityFileText());
     const init = await s.run("init", ["--identity", idFile]);
     expect(init.code).toBe(0);
@@ -249,6 +252,29 @@ describe("smem vault", () => {
     const r3 = await s.run("rekey", ["--passphrase-file", s.pass, ...FAST_KDF]);
     expect(r3.code).toBe(3);
     expect((await s.run("get", ["b", "--passphrase-file", newPass])).out).toBe("value-b");
+  }, 30_000);
+
+  test("purge on a terminal asks first: 'n' keeps everything, 'y' removes every entry", async () => {
+    const s = scratch();
+    await s.init();
+    await s.set("one", "1");
+    await s.set("two", "2");
+    const base = [process.execPath, smemEntry, "vault", "purge", "--vault", s.vault];
+    const no = runOnPty(
+      base,
+      [{ expect: "Delete all 2 entries" }, { send: "n\\r" }, { expect: "cancelled" }],
+      childEnv(),
+    );
+    expect(no.status).toBe(1);
+    expect((await s.run("has", ["one"])).code).toBe(0);
+    const yes = runOnPty(
+      base,
+      [{ expect: "Delete all 2 entries" }, { send: "y\\r" }, { expect: "removed 2" }],
+      childEnv(),
+    );
+    expect(yes.status).toBe(0);
+    expect((await s.run("has", ["one"])).code).toBe(1);
+    expect((await s.run("has", ["two"])).code).toBe(1);
   }, 30_000);
 
   test("a terminal: set prompts twice without echo; get refuses the terminal unless --show", () => {
