@@ -1,4 +1,6 @@
-// Key bindings of the four modes, as the seed editor has them: what a key event means in each.
+// Key bindings of the four modes, as the seed editor has them (Esc quits in every mode there too):
+// what a key event means in each. The seed's normal-mode Ctrl-E (export a plaintext copy beside
+// the file) is deliberately left out: it writes the secret unencrypted to disk.
 import type { KeyEvent, NamedKey } from "./keys";
 
 export const EDITOR_MODES = ["normal", "nano", "emacs", "mcedit"] as const;
@@ -61,7 +63,7 @@ export const BINDINGS: Record<EditorMode, Binding> = {
     ],
   },
   nano: {
-    keys: {},
+    keys: { esc: "quit" },
     ctrl: {
       o: "save",
       x: "quit",
@@ -76,14 +78,14 @@ export const BINDINGS: Record<EditorMode, Binding> = {
     names: { save: "^O", quit: "^X", help: "^G" },
     help: [
       "^O       save (write out)",
-      "^X       exit (twice to discard unsaved changes)",
+      "^X, Esc  exit (twice to discard unsaved changes)",
       "^G       this help",
       "^A / ^E  start / end of line",
       "^Y / ^V  page up / page down",
     ],
   },
   emacs: {
-    keys: {},
+    keys: { esc: "quit" },
     ctrl: {
       x: "prefix",
       g: "cancel",
@@ -101,7 +103,7 @@ export const BINDINGS: Record<EditorMode, Binding> = {
     names: { save: "C-x C-s", quit: "C-x C-c", help: "C-h" },
     help: [
       "C-x C-s   save",
-      "C-x C-c   quit (twice to discard unsaved changes)",
+      "C-x C-c   quit (twice to discard unsaved changes); Esc too",
       "C-h       this help",
       "C-g       cancel C-x",
       "C-a C-e   start / end of line",
@@ -111,10 +113,10 @@ export const BINDINGS: Record<EditorMode, Binding> = {
     ],
   },
   mcedit: {
-    keys: { f2: "save", f10: "quit", f1: "help" },
+    keys: { f2: "save", f10: "quit", esc: "quit", f1: "help" },
     ctrl: { h: "backspace" },
     names: { save: "F2", quit: "F10", help: "F1" },
-    help: ["F2    save", "F10   quit (twice to discard unsaved changes)", "F1    this help"],
+    help: ["F2         save", "F10, Esc   quit (twice to discard unsaved changes)", "F1         this help"],
   },
 };
 

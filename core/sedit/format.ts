@@ -100,7 +100,7 @@ export function parseSeditHeader(file: Uint8Array): SeditHeader {
     };
   }
   if (file.length < SEDIT_V3_HEADER_BYTES) {
-    throw new FormatError("corrupted v3 file (too short for its 40-byte header)");
+    throw new FormatError("corrupted v3 file (too short for header)");
   }
   const view = new DataView(file.buffer, file.byteOffset, SEDIT_V3_HEADER_BYTES);
   const rounds = view.getBigUint64(16, false);

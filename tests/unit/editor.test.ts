@@ -265,6 +265,15 @@ describe("Editor", () => {
     expect(ed.done).toBe(true);
   });
 
+  test("Esc quits in every mode, as in the seed", () => {
+    for (const mode of ["normal", "nano", "emacs", "mcedit"] as const) {
+      const { ed } = makeEditor("", { mode });
+      using _ = ed;
+      ed.handle(key("esc"));
+      expect(ed.done).toBe(true);
+    }
+  });
+
   test("a failed save keeps the modified flag and says why", () => {
     const { ed } = makeEditor("", {
       save: () => {
