@@ -55,6 +55,20 @@ describe("AtomicFile", () => {
     expect(() => file.write(new Uint8Array(1))).toThrow(IoError);
   });
 
+  test("commitNew creates a new file but never replaces one that appeared meanwhile", () => {
+    const target = join(dir, "new.key");
+    const first = AtomicFile.create(target);
+    first.write(new TextEncoder().encode("first"));
+    const second = AtomicFile.create(target);
+    second.write(new TextEncoder().encode("second"));
+    first.commitNew();
+    expect(readFileSync(target, "utf8")).toBe("first");
+    expect(mode(target)).toBe(0o600);
+    expect(() => second.commitNew()).toThrow(/already exists/);
+    expect(readFileSync(target, "utf8")).toBe("first");
+    expect(readdirSync(dir)).toEqual(["new.key"]);
+  });
+
   test("a disposed, uncommitted file is aborted", () => {
     const target = join(dir, "scoped.txt");
     {
