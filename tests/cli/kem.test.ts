@@ -113,6 +113,55 @@ describe("smem kem encaps / decaps", () => {
   });
 });
 
+describe("composing with smem stream (DESIGN 7.4)", () => {
+  test("encaps → stream seal under the secret; decaps → stream open under the recovered secret", () => {
+    const { file, recipient } = keygen("compose.txt", "xwing");
+    const input = Buffer.from(new Uint8Array(100_000).map((_, i) => (i * 13) & 0xff));
+    writeFileSync(path("compose.in"), input);
+    const e = smem([
+      "kem",
+      "encaps",
+      recipient,
+      "-o",
+      path("compose.ct"),
+      "--secret-out",
+      path("compose.key1"),
+    ]);
+    expect(e.status).toBe(0);
+    const s = smem([
+      "stream",
+      "seal",
+      "--key-file",
+      path("compose.key1"),
+      "-o",
+      path("compose.smst"),
+      path("compose.in"),
+    ]);
+    expect(s.stderr).toBe("");
+    expect(s.status).toBe(0);
+    const d = smem(["kem", "decaps", "-i", file, path("compose.ct"), "--secret-out", path("compose.key2")]);
+    expect(d.status).toBe(0);
+    const o = smem(["stream", "open", "--key-file", path("compose.key2"), path("compose.smst")]);
+    expect(o.status).toBe(0);
+    expect(o.stdout.equals(input)).toBe(true);
+    // Another identity recovers a different secret, under which the stream does not open.
+    const other = keygen("compose-other.txt", "xwing");
+    const w = smem([
+      "kem",
+      "decaps",
+      "-i",
+      other.file,
+      path("compose.ct"),
+      "--secret-out",
+      path("compose.key3"),
+    ]);
+    expect(w.status).toBe(0);
+    const bad = smem(["stream", "open", "--key-file", path("compose.key3"), path("compose.smst")]);
+    expect(bad.status).toBe(3);
+    expect(bad.stdout.length).toBe(0);
+  });
+});
+
 describe("identity files written by age-keygen", () => {
   let debian: { ageKeygen: string };
   let pq: { ageKeygen: string };
