@@ -22,6 +22,8 @@ const main: CommandDef = {
     vault: () => import("./vault").then((m) => m.default),
     edit: () => import("./edit").then((m) => m.default),
     stream: () => import("./stream").then((m) => m.default),
+    seal: () => import("./seal").then((m) => m.default),
+    open: () => import("./open").then((m) => m.default),
   },
 };
 

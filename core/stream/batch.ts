@@ -112,8 +112,11 @@ export function openBatch(
   if (rc !== STREAM_EAUTH && rc !== STREAM_ETRUNCATED && rc !== STREAM_ETRAILING && rc !== STREAM_EEMPTY) {
     throw new RangeError(`STREAM open returned an unknown status ${rc}`);
   }
-  // Chunks before the failed one are whole (64 KiB each).
-  return { released: good * CHUNK_BYTES, error: failure(rc, counter + good) };
+  // Good chunks are whole except possibly the last one of the input.
+  return {
+    released: Math.min(good * CHUNK_BYTES, length - good * TAG_BYTES),
+    error: failure(rc, counter + good),
+  };
 }
 
 /** Worker threads the shim uses when asked for 0 (one per online CPU). */

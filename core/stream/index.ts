@@ -15,7 +15,16 @@ export {
   openStream,
   sealStream,
 } from "./engine";
-export { type ByteSink, type ByteSource, BytesSource, CollectSink, FdSink, FdSource, readFull } from "./io";
+export {
+  type ByteSink,
+  type ByteSource,
+  BytesSource,
+  CollectSink,
+  FdSink,
+  FdSource,
+  PrefixSource,
+  readFull,
+} from "./io";
 export { deriveStreamKey, PAYLOAD_KEY_BYTES, PAYLOAD_NONCE_BYTES, payloadKey } from "./payload-key";
 export {
   openRawStream,

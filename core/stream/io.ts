@@ -104,6 +104,24 @@ export async function readFull(source: ByteSource, into: Uint8Array): Promise<nu
   return filled;
 }
 
+/** `prefix` first (bytes read ahead while sniffing a format), then `inner`. */
+export class PrefixSource implements ByteSource {
+  #prefix: Uint8Array;
+  constructor(
+    prefix: Uint8Array,
+    readonly inner: ByteSource,
+  ) {
+    this.#prefix = prefix;
+  }
+  async read(into: Uint8Array): Promise<number> {
+    if (this.#prefix.length === 0) return this.inner.read(into);
+    const n = Math.min(into.length, this.#prefix.length);
+    into.set(this.#prefix.subarray(0, n));
+    this.#prefix = this.#prefix.subarray(n);
+    return n;
+  }
+}
+
 /** A source over bytes already in memory (tests, small inputs). */
 export class BytesSource implements ByteSource {
   #rest: Uint8Array;

@@ -1,8 +1,10 @@
-// How the CCTV harness decrypts a whole vector (header + payload) once the stream layer's
-// core/age/decrypt.ts exists: given the file as stored in the vector (armored or not) and the
-// identities, return every plaintext byte the decryptor released and the error it ended with
-// (undefined on success). Null until then: payload vectors are reported as pending on stream.
+// How the CCTV harness decrypts a whole vector (header + payload): through core/age/decrypt.ts,
+// the streaming decryptor `smem open` uses, with the vector's identities. Returns every plaintext
+// byte the decryptor released and the error it ended with (undefined on success). A small batch
+// (2 chunks) puts batch boundaries inside the multi-chunk vectors.
 import type { Identity } from "../../core";
+import { decrypt } from "../../core/age/decrypt";
+import { BytesSource, CollectSink } from "../../core/stream";
 
 export type PayloadDecryptor = (
   file: Uint8Array,
@@ -10,4 +12,13 @@ export type PayloadDecryptor = (
   armored: boolean,
 ) => Promise<{ plaintext: Uint8Array; error?: unknown }>;
 
-export const PAYLOAD_DECRYPTOR: PayloadDecryptor | null = null;
+export const PAYLOAD_DECRYPTOR: PayloadDecryptor | null = async (file, identities, armored) => {
+  const sink = new CollectSink();
+  try {
+    const r = await decrypt(new BytesSource(file), sink, () => identities, { batchChunks: 2 });
+    if (r.armored !== armored) throw new Error(`armor detected as ${r.armored}, vector says ${armored}`);
+    return { plaintext: sink.bytes() };
+  } catch (error) {
+    return { plaintext: sink.bytes(), error };
+  }
+};

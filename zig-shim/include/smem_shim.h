@@ -180,8 +180,9 @@ SMEM_EXPORT int smem_stream_seal(uint8_t *out, size_t out_len, const uint8_t *in
                                  const uint8_t key[32], uint64_t first_counter, int final,
                                  uint32_t threads);
 /* Open a batch: in = whole 65552-byte sealed chunks (the last may be short only when `final`).
- * *good_chunks_p = how many leading chunks authenticated; their plaintext is in out. On failure
- * everything in out from the first bad chunk onwards is wiped and never released. */
+ * *good_chunks_p = how many leading chunks authenticated and may be released; their plaintext is
+ * in out, everything after it is wiped. With ETRUNCATED / ETRAILING the chunk that revealed the
+ * problem authenticated with the other last flag, so it counts as good (age releases it too). */
 SMEM_EXPORT int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_len,
                                  const uint8_t key[32], uint64_t first_counter, int final,
                                  uint32_t threads, uint64_t *good_chunks_p);

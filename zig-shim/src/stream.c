@@ -270,10 +270,14 @@ int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_
         rc = smem_STREAM_ETRUNCATED;
     } else if (failed != NO_FAILURE) {
         /* Tell truncation and trailing data apart from plain tampering: would the failed chunk
-         * authenticate with the other last flag? The trial output is wiped below either way. */
+         * authenticate with the other last flag? If so its plaintext is genuine (the encryptor
+         * wrote exactly that chunk): it is released like every chunk before it, as age does,
+         * and the error comes after it. */
         int was_last = chunk_is_last(&b, failed);
         if (do_chunk(&b, failed, !was_last) == 0) {
             rc = was_last ? smem_STREAM_ETRUNCATED : smem_STREAM_ETRAILING;
+            /* A short chunk is never a valid non-final chunk: not released. */
+            if (!was_last || plain_len(&b, failed) == CHUNK) failed++;
         } else {
             rc = smem_STREAM_EAUTH;
         }
@@ -283,8 +287,8 @@ int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_
         rc = smem_STREAM_EEMPTY;
     }
     if (failed != NO_FAILURE) {
-        /* Nothing from the failed chunk onwards may be released: later ranges may have
-         * decrypted already, so wipe everything from there to the end of the output. */
+        /* Nothing after the released chunks may leave: later ranges may have decrypted
+         * already, so wipe everything from there to the end of the output. */
         size_t from = (size_t) failed * CHUNK;
         if (from < out_len) sodium_memzero(out + from, out_len - from);
         *good_chunks_p = failed;

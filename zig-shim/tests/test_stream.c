@@ -108,7 +108,8 @@ static void test_failures(void)
 
     /* Cut at a chunk boundary: the last present chunk is not final. */
     CHECK(smem_stream_open(out, len, c, 5 * SC, key, 0, 1, 2, &good) == smem_STREAM_ETRUNCATED);
-    CHECK(good == 4);
+    CHECK(good == 5); /* chunk 4 is genuine (non-final): released, then the error */
+    CHECK(memcmp(out, m, 5 * CH) == 0);
     /* Cut between boundaries (a piece shorter and one longer than a tag). */
     CHECK(smem_stream_open(out, len, c, 5 * SC + 7, key, 0, 1, 2, &good) == smem_STREAM_ETRUNCATED);
     CHECK(good == 5);
@@ -133,11 +134,14 @@ static void test_trailing_and_empty(void)
     CHECK(smem_stream_seal(c, clen, m, len, key, 0, 1, 0) == 0);
     c[clen] = 0;
     CHECK(smem_stream_open(out, len + CH, c, clen + 1, key, 0, 1, 1, &good) == smem_STREAM_ETRAILING);
-    CHECK(good == 1);
+    CHECK(good == 2);
+    CHECK(memcmp(out, m, len) == 0);
     /* A whole extra chunk after the final one. */
     memcpy(c + clen, c, SC);
+    memset(out, 0xAA, len + CH);
     CHECK(smem_stream_open(out, len + CH, c, clen + SC, key, 0, 1, 1, &good) == smem_STREAM_ETRAILING);
-    CHECK(good == 1);
+    CHECK(good == 2);
+    CHECK(all_bytes_are(out + len, CH, 0)); /* the chunk after the final one is wiped */
 
     /* An empty final chunk after a full one authenticates but is refused. */
     uint8_t nonce[12];
