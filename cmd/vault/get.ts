@@ -9,12 +9,20 @@ import { defineSmemCommand, globalArgs, outputArg, passphraseArgs, runCommand } 
 import { identityArg, nameArg, requireName, vaultArg, vaultDir } from "./args";
 import { resolveUnlock } from "./unlock";
 
+/** Writes every byte, waiting out EAGAIN (a stdout someone left non-blocking). */
 function writeAll(fd: number, bytes: Uint8Array): void {
   let offset = 0;
-  try {
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-  } catch (err) {
-    throw new IoError(`cannot write the value: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN" || code === "EINTR") {
+        Bun.sleepSync(1);
+        continue;
+      }
+      throw new IoError(`cannot write the value: ${code ?? err}`);
+    }
   }
 }
 

@@ -1,8 +1,9 @@
 // `smem vault` verbs end to end through the real CLI.
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatIdentityFile, generateIdentity } from "../../core/age/keys";
+import { currentGeneration } from "../../core/vault/layout";
 import { runOnPty } from "../helpers/pty";
 import { childEnv, FAST_KDF, Scratch, smem, smemEntry } from "../helpers/vault-cli";
 
@@ -125,6 +126,25 @@ describe("smem vault", () => {
     const set = await s.run("set", ["x"], { env, stdin: "v" });
     expect(set.code).toBe(5);
     expect(set.err).toContain("no-such-shim.so");
+  }, 30_000);
+
+  test("I/O failures exit 4 and change nothing", async () => {
+    const s = scratch();
+    await s.init();
+    await s.set("kept", "v");
+    const g = currentGeneration(s.vault);
+    // entries/ replaced by a file: nothing can be written or read in it (root ignores modes).
+    renameSync(g.entries, `${g.entries}.saved`);
+    writeFileSync(g.entries, "not a directory");
+    const set = await s.set("new", "v");
+    expect(set.code).toBe(4);
+    expect(set.err.trim().split("\n")).toHaveLength(1);
+    const get = await s.get("kept");
+    expect([get.code, get.out]).toEqual([4, ""]);
+    rmSync(g.entries);
+    renameSync(`${g.entries}.saved`, g.entries);
+    expect((await s.get("kept")).out).toBe("v");
+    expect((await s.run("has", ["new"])).code).toBe(1);
   }, 30_000);
 
   test("init refuses a directory that holds other files", async () => {
