@@ -5,8 +5,9 @@
  * counter(11 bytes, big-endian) || last(1 byte: 0x01 on the final chunk, else 0x00). Every chunk
  * but the final one carries exactly 64 KiB of plaintext; the final one carries 1..64 KiB, or 0
  * bytes when the whole payload is empty. Chunks are independent, so a batch is cut into
- * contiguous ranges and each range runs on its own thread (the calling thread takes the first).
- * Thread creation failing is not an error: the calling thread then does that range itself.
+ * contiguous ranges and each range runs on its own thread (the calling thread takes the first,
+ * a persistent pool the others). Thread creation failing is not an error: the calling thread
+ * then does that range itself.
  */
 #include "smem_shim.h"
 
@@ -122,30 +123,128 @@ unsigned smem_stream_default_threads(void)
     return n > smem_STREAM_MAX_THREADS ? smem_STREAM_MAX_THREADS : n;
 }
 
+/* ---- a persistent worker pool ----------------------------------------------------------------
+ * Starting threads for every batch would cost tens of microseconds per call; the workers are
+ * started once, on first need, and then sleep on a condition variable between batches. One batch
+ * runs at a time (batch_lock); worker i runs range i of the posted batch, the calling thread runs
+ * range 0 and any range whose worker could not be started. */
 #if defined(_WIN32)
-static DWORD WINAPI range_thread(LPVOID arg)
+typedef SRWLOCK lock_t;
+typedef CONDITION_VARIABLE cond_t;
+#define LOCK_INIT SRWLOCK_INIT
+#define COND_INIT CONDITION_VARIABLE_INIT
+#define lock_acquire(l) AcquireSRWLockExclusive(l)
+#define lock_release(l) ReleaseSRWLockExclusive(l)
+#define cond_wait(c, l) SleepConditionVariableSRW((c), (l), INFINITE, 0)
+#define cond_broadcast(c) WakeAllConditionVariable(c)
+#define cond_signal(c) WakeConditionVariable(c)
+#else
+typedef pthread_mutex_t lock_t;
+typedef pthread_cond_t cond_t;
+#define LOCK_INIT PTHREAD_MUTEX_INITIALIZER
+#define COND_INIT PTHREAD_COND_INITIALIZER
+#define lock_acquire(l) pthread_mutex_lock(l)
+#define lock_release(l) pthread_mutex_unlock(l)
+#define cond_wait(c, l) pthread_cond_wait((c), (l))
+#define cond_broadcast(c) pthread_cond_broadcast(c)
+#define cond_signal(c) pthread_cond_signal(c)
+#endif
+
+static lock_t batch_lock = LOCK_INIT; /* one batch at a time */
+static lock_t pool_lock = LOCK_INIT;  /* everything below */
+static cond_t work_cv = COND_INIT;
+static cond_t done_cv = COND_INIT;
+static unsigned pool_workers = 0;     /* started workers, numbered 1..pool_workers */
+static uint64_t pool_generation = 0;
+static range_t *pool_ranges = NULL;
+static unsigned pool_range_count = 0;
+static unsigned pool_pending = 0;
+
+static void worker_loop(unsigned index)
 {
-    run_range((range_t *) arg);
+    uint64_t seen = 0;
+    lock_acquire(&pool_lock);
+    for (;;) {
+        while (pool_generation == seen) cond_wait(&work_cv, &pool_lock);
+        seen = pool_generation;
+        if (index < pool_range_count) {
+            range_t *r = &pool_ranges[index];
+            lock_release(&pool_lock);
+            run_range(r);
+            lock_acquire(&pool_lock);
+            if (--pool_pending == 0) cond_signal(&done_cv);
+        }
+    }
+}
+
+#if defined(_WIN32)
+static DWORD WINAPI worker_main(LPVOID arg)
+{
+    worker_loop((unsigned) (uintptr_t) arg);
     return 0;
 }
 #else
-static void *range_thread(void *arg)
+static void *worker_main(void *arg)
 {
-    run_range((range_t *) arg);
+    worker_loop((unsigned) (uintptr_t) arg);
     return NULL;
 }
 #endif
+
+/* Starts workers until there are `want` (or one fails to start); pool_lock held. */
+static void grow_pool(unsigned want)
+{
+    while (pool_workers < want) {
+        uintptr_t index = pool_workers + 1;
+#if defined(_WIN32)
+        HANDLE h = CreateThread(NULL, 0, worker_main, (LPVOID) index, 0, NULL);
+        if (h == NULL) return;
+        CloseHandle(h);
+#else
+        pthread_t h;
+        pthread_attr_t attr;
+        int ok;
+        if (pthread_attr_init(&attr) != 0) return;
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        ok = pthread_create(&h, &attr, worker_main, (void *) index) == 0;
+        pthread_attr_destroy(&attr);
+        if (!ok) return;
+#endif
+        pool_workers++;
+    }
+}
+
+/* Runs ranges[0..n) on the pool and the calling thread. */
+static void run_ranges(range_t *ranges, unsigned n)
+{
+    unsigned t, on_workers;
+
+    lock_acquire(&batch_lock);
+    lock_acquire(&pool_lock);
+    grow_pool(n - 1);
+    on_workers = pool_workers < n - 1 ? pool_workers : n - 1;
+    pool_ranges = ranges;
+    pool_range_count = on_workers + 1; /* workers 1..on_workers take ranges 1..on_workers */
+    pool_pending = on_workers;
+    pool_generation++;
+    if (on_workers > 0) cond_broadcast(&work_cv);
+    lock_release(&pool_lock);
+
+    run_range(&ranges[0]);
+    for (t = on_workers + 1; t < n; t++) run_range(&ranges[t]); /* fallback: no worker for these */
+
+    lock_acquire(&pool_lock);
+    while (pool_pending > 0) cond_wait(&done_cv, &pool_lock);
+    pool_ranges = NULL;
+    pool_range_count = 0;
+    lock_release(&pool_lock);
+    lock_release(&batch_lock);
+}
 
 /* Runs every chunk of the batch; returns the first chunk that failed, or NO_FAILURE. */
 static uint64_t run_batch(const batch_t *b, unsigned threads)
 {
     range_t ranges[smem_STREAM_MAX_THREADS];
-    int started[smem_STREAM_MAX_THREADS];
-#if defined(_WIN32)
-    HANDLE handles[smem_STREAM_MAX_THREADS];
-#else
-    pthread_t handles[smem_STREAM_MAX_THREADS];
-#endif
     uint64_t per, extra, at = 0, failed = NO_FAILURE;
     unsigned t, n;
 
@@ -164,28 +263,11 @@ static uint64_t run_batch(const batch_t *b, unsigned threads)
         at += per + (t < extra ? 1 : 0);
         ranges[t].end = at;
         ranges[t].failed = NO_FAILURE;
-        started[t] = 0;
     }
-    for (t = 1; t < n; t++) {
-#if defined(_WIN32)
-        handles[t] = CreateThread(NULL, 0, range_thread, &ranges[t], 0, NULL);
-        started[t] = handles[t] != NULL;
-#else
-        started[t] = pthread_create(&handles[t], NULL, range_thread, &ranges[t]) == 0;
-#endif
-    }
-    run_range(&ranges[0]);
-    for (t = 1; t < n; t++) {
-        if (started[t]) {
-#if defined(_WIN32)
-            WaitForSingleObject(handles[t], INFINITE);
-            CloseHandle(handles[t]);
-#else
-            pthread_join(handles[t], NULL);
-#endif
-        } else {
-            run_range(&ranges[t]); /* single-thread fallback for this range */
-        }
+    if (n == 1) {
+        run_range(&ranges[0]);
+    } else {
+        run_ranges(ranges, n);
     }
     for (t = 0; t < n; t++) {
         if (ranges[t].failed < failed) failed = ranges[t].failed;
