@@ -63,6 +63,8 @@ export interface FuzzSeed {
   header: Uint8Array;
   /** SHA-256 (hex) of the plaintext: a mutated file that still opens must give exactly this. */
   plaintextSha256: string;
+  /** The plaintext: whatever a failing decryptor released must be a prefix of it. */
+  plaintext: Uint8Array;
 }
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -84,13 +86,14 @@ export function buildCorpus(): FuzzCorpus {
     const data = isArmored(file.subarray(0, ARMOR_DETECT_BYTES)) ? dearmor(file) : file;
     const h = parseHeader(data, true);
     if (!h) throw new Error("unreachable");
-    seeds.push({ name, file, header: data.slice(0, h.length), plaintextSha256 });
+    using opened = openBytes(file, identities);
+    const plaintext = opened.bytes().slice();
+    if (sha256(plaintext) !== plaintextSha256) throw new Error(`seed ${name} does not open to its plaintext`);
+    seeds.push({ name, file, header: data.slice(0, h.length), plaintextSha256, plaintext });
   };
-
   for (const v of loadVectors()) {
     // Large vectors would only slow the campaign down; their structure is covered by smaller ones.
     if (v.expect !== "success" || v.file.length > 200_000) continue;
-    addSeed(`cctv:${v.name}`, v.file, v.payload as string);
     for (const s of v.identities) {
       if (seen.has(s)) continue;
       seen.add(s);
@@ -104,6 +107,7 @@ export function buildCorpus(): FuzzCorpus {
       owned.push(pw);
       identities.push(new ScryptIdentity(pw, { maxWorkFactor: 10 }));
     }
+    addSeed(`cctv:${v.name}`, v.file, v.payload as string);
   }
 
   const pw = LockedBuffer.fromBytes(utf8("fuzz passphrase"));
@@ -336,34 +340,51 @@ export async function runCase(
   seed: FuzzSeed,
   identities: Identity[],
 ): Promise<CaseOutcome> {
-  try {
-    const data = isArmored(file.subarray(0, ARMOR_DETECT_BYTES)) ? dearmor(file) : file;
-    const h = parseHeader(data, true);
-    if (h === null) throw new Error("parseHeader returned null at end of input");
-    const key = unwrapFileKey(h, identities);
-    key.destroy();
-    if (!sameBytes(data.subarray(0, h.length), seed.header)) {
-      throw new Error("a modified header was accepted");
-    }
-    // The payload, through every reader smem has: the whole-buffer reader, and the streaming
-    // decryptor once it is plugged in. Whatever opens must be the seed's plaintext exactly.
-    {
-      using plaintext = openBytes(file, identities);
-      if (sha256(plaintext.bytes()) !== seed.plaintextSha256)
-        throw new Error("openBytes returned a changed plaintext");
-    }
-    if (PAYLOAD_DECRYPTOR !== null) {
-      const r = await PAYLOAD_DECRYPTOR(file, identities, isArmored(file.subarray(0, ARMOR_DETECT_BYTES)));
-      if (r.error !== undefined) throw r.error;
-      if (sha256(r.plaintext) !== seed.plaintextSha256)
-        throw new Error("the decryptor returned a changed plaintext");
-    }
-    return "opened";
-  } catch (e) {
+  const classify = (e: unknown): "format" | "auth" => {
     if (e instanceof FormatError) return "format";
     if (e instanceof AuthError) return "auth";
     throw e;
+  };
+  const armored = isArmored(file.subarray(0, ARMOR_DETECT_BYTES));
+  // Layer by layer: armor, header, identities + MAC. Any header change must be caught here.
+  let outcome: CaseOutcome = "opened";
+  try {
+    const data = armored ? dearmor(file) : file;
+    const h = parseHeader(data, true);
+    if (h === null) throw new Error("parseHeader returned null at end of input");
+    unwrapFileKey(h, identities).destroy();
+    if (!sameBytes(data.subarray(0, h.length), seed.header))
+      throw new Error("a modified header was accepted");
+  } catch (e) {
+    outcome = classify(e);
   }
+  // The whole-buffer reader: all or nothing, and the same verdict class as the layers above.
+  try {
+    using plaintext = openBytes(file, identities);
+    if (sha256(plaintext.bytes()) !== seed.plaintextSha256)
+      throw new Error("openBytes opened a changed plaintext");
+    if (outcome !== "opened")
+      throw new Error(`openBytes opened a file the header layer refused (${outcome})`);
+  } catch (e) {
+    const verdict = classify(e);
+    if (outcome !== "opened" && verdict !== outcome) {
+      throw new Error(`openBytes says ${verdict} where the header layer says ${outcome}`);
+    }
+    outcome = verdict;
+  }
+  // The streaming decryptor: whatever it released, even on failure, must be authentic.
+  if (PAYLOAD_DECRYPTOR !== null) {
+    const r = await PAYLOAD_DECRYPTOR(file, identities, armored);
+    if (!sameBytes(r.plaintext, seed.plaintext.subarray(0, r.plaintext.length))) {
+      throw new Error("the decryptor released plaintext that is not a prefix of the original");
+    }
+    const verdict = r.error === undefined ? "opened" : classify(r.error);
+    if (verdict === "opened" && r.plaintext.length !== seed.plaintext.length) {
+      throw new Error("the decryptor opened a truncated plaintext");
+    }
+    if (verdict !== outcome) throw new Error(`the decryptor says ${verdict} where openBytes says ${outcome}`);
+  }
+  return outcome;
 }
 
 /** The streaming armor decoder must agree with the whole-buffer one under random chunking. */
