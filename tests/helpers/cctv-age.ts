@@ -15,11 +15,8 @@ import { inflateSync } from "node:zlib";
 import * as cctv from "cctv-age";
 import {
   AuthError,
-  chachaOpenInto,
   dearmor,
   FormatError,
-  fromHex,
-  hkdfSha256Into,
   type Identity,
   LockedBuffer,
   parseHeader,
@@ -220,46 +217,3 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export { SmemError };
-
-/**
- * What age's streaming reader releases for this vector before it stops (the CCTV `payload` hash
- * is of exactly this), recomputed from the vector's file key as an oracle: full-size chunks are
- * tried as non-final then final, a short chunk is final, an empty final chunk is refused unless
- * it is the only one, and a final chunk's plaintext is released even if trailing data follows.
- */
-export function ageReleasedPlaintext(v: Vector): Uint8Array | null {
-  if (v.fileKey === undefined) return null;
-  const data = v.armored ? dearmor(v.file) : v.file;
-  const header = parseHeader(data, true);
-  if (header === null) return null;
-  const payload = data.subarray(header.length);
-  if (payload.length < 16) return new Uint8Array(0);
-  using fileKey = LockedBuffer.fromBytes(fromHex(v.fileKey));
-  using key = LockedBuffer.alloc(32);
-  hkdfSha256Into(key.bytes(), fileKey, payload.subarray(0, 16), utf8("payload"));
-  const body = payload.subarray(16);
-  const released: Uint8Array[] = [];
-  const SEALED = 65536 + 16;
-  for (let pos = 0, counter = 0; pos < body.length; counter++) {
-    const n = Math.min(SEALED, body.length - pos);
-    const sealed = body.subarray(pos, pos + n);
-    pos += n;
-    let last = n < SEALED;
-    if (last && counter > 0 && n === 16) break;
-    if (n < 16) break;
-    const nonce = new Uint8Array(12);
-    new DataView(nonce.buffer).setUint32(7, counter);
-    const plain = new Uint8Array(n - 16);
-    nonce[11] = last ? 1 : 0;
-    let ok = chachaOpenInto(plain, key, nonce, sealed);
-    if (!ok && !last) {
-      last = true;
-      nonce[11] = 1;
-      ok = chachaOpenInto(plain, key, nonce, sealed);
-    }
-    if (!ok) break;
-    released.push(plain);
-    if (last) break;
-  }
-  return new Uint8Array(Buffer.concat(released));
-}
