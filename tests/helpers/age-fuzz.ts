@@ -29,6 +29,7 @@ import {
   unwrapFileKey,
   utf8,
 } from "../../core";
+import { identityString } from "../../core/age/keys";
 import { openBytes, sealBytes } from "../../core/age/sealed-bytes";
 import { X25519Identity } from "../../core/age/x25519";
 import { loadVectors } from "./cctv-age";
@@ -65,6 +66,8 @@ export interface FuzzSeed {
   plaintextSha256: string;
   /** The plaintext: whatever a failing decryptor released must be a prefix of it. */
   plaintext: Uint8Array;
+  /** The passphrase it was encrypted with, if any (for the CLI campaign). */
+  passphrase?: string;
 }
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -72,6 +75,8 @@ const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 export interface FuzzCorpus {
   seeds: FuzzSeed[];
   identities: Identity[];
+  /** Every public-key identity above as a secret-key string (an identity file for `smem open`). */
+  identityStrings: string[];
   [Symbol.dispose](): void;
 }
 
@@ -82,14 +87,15 @@ export function buildCorpus(): FuzzCorpus {
   const identities: Identity[] = [];
   const seeds: FuzzSeed[] = [];
   const seen = new Set<string>();
-  const addSeed = (name: string, file: Uint8Array, plaintextSha256: string) => {
+  const identityStrings: string[] = [];
+  const addSeed = (name: string, file: Uint8Array, plaintextSha256: string, passphrase?: string) => {
     const data = isArmored(file.subarray(0, ARMOR_DETECT_BYTES)) ? dearmor(file) : file;
     const h = parseHeader(data, true);
     if (!h) throw new Error("unreachable");
     using opened = openBytes(file, identities);
     const plaintext = opened.bytes().slice();
     if (sha256(plaintext) !== plaintextSha256) throw new Error(`seed ${name} does not open to its plaintext`);
-    seeds.push({ name, file, header: data.slice(0, h.length), plaintextSha256, plaintext });
+    seeds.push({ name, file, header: data.slice(0, h.length), plaintextSha256, plaintext, passphrase });
   };
   for (const v of loadVectors()) {
     // Large vectors would only slow the campaign down; their structure is covered by smaller ones.
@@ -98,7 +104,10 @@ export function buildCorpus(): FuzzCorpus {
       if (seen.has(s)) continue;
       seen.add(s);
       const f = IDENTITY_FACTORIES.find((x) => s.startsWith(x.prefix));
-      if (f) identities.push(f.make(s));
+      if (f) {
+        identities.push(f.make(s));
+        identityStrings.push(s);
+      }
     }
     for (const p of v.passphrases) {
       if (seen.has(p)) continue;
@@ -107,7 +116,7 @@ export function buildCorpus(): FuzzCorpus {
       owned.push(pw);
       identities.push(new ScryptIdentity(pw, { maxWorkFactor: 10 }));
     }
-    addSeed(`cctv:${v.name}`, v.file, v.payload as string);
+    addSeed(`cctv:${v.name}`, v.file, v.payload as string, v.passphrases[0]);
   }
 
   const pw = LockedBuffer.fromBytes(utf8("fuzz passphrase"));
@@ -121,12 +130,20 @@ export function buildCorpus(): FuzzCorpus {
   const y = X25519Identity.generate();
   owned.push(x, y);
   identities.push(x);
+  {
+    // A throwaway key generated for this run: as a string only to write the CLI's identity file.
+    using text = identityString(x);
+    identityStrings.push(new TextDecoder().decode(text.bytes()));
+  }
   const payload = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 29 + 3) & 255);
   const make = (name: string, recipients: Recipient[], plaintextBytes: number) => {
     const plaintext = payload(plaintextBytes);
     const file = sealBytes(recipients, plaintext);
-    addSeed(name, file, sha256(plaintext));
-    addSeed(`${name}+armor`, armor(file), sha256(plaintext));
+    const passphrase = recipients.some((r) => r instanceof Argon2idRecipient || r instanceof ScryptRecipient)
+      ? "fuzz passphrase"
+      : undefined;
+    addSeed(name, file, sha256(plaintext), passphrase);
+    addSeed(`${name}+armor`, armor(file), sha256(plaintext), passphrase);
   };
   make("smem-argon2id", [new Argon2idRecipient(pw, SMALL_ARGON2ID)], 40);
   make("scrypt-2", [new ScryptRecipient(pw, { workFactor: 2 })], 33);
@@ -140,6 +157,7 @@ export function buildCorpus(): FuzzCorpus {
   return {
     seeds,
     identities,
+    identityStrings,
     [Symbol.dispose]() {
       for (const id of identities) (id as Partial<Disposable>)[Symbol.dispose]?.();
       for (const o of owned) o.destroy();
