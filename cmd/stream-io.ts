@@ -96,7 +96,9 @@ export function progress(verb: string, total: number | null): { update(n: number
   const enabled =
     !isQuiet() && process.stderr.isTTY === true && (total === null || total > PROGRESS_MIN_BYTES);
   const started = performance.now();
-  let last = 0;
+  // -Infinity, not 0: performance.now() counts from process start, so 0 would hide every update
+  // of a run that finishes within its first 250 ms (a fast machine sealing a few dozen MiB).
+  let last = Number.NEGATIVE_INFINITY;
   let shown = false;
   return {
     update(n: number) {
