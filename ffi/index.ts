@@ -1,2 +1,11 @@
+export { type EmbeddedShimInfo, embeddedShim, setEmbeddedShim } from "./embedded";
 export { addressOfBytes, readByteAt, readPointer, viewAt, writeByteAt } from "./memory";
-export { developmentShimPath, type Shim, ShimLoadError, setEmbeddedShim, shim, shimLoaded } from "./shim";
+export {
+  developmentShimPath,
+  type Shim,
+  ShimLoadError,
+  type ShimOrigin,
+  shim,
+  shimLoaded,
+  shimOrigin,
+} from "./shim";

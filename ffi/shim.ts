@@ -3,12 +3,13 @@
 // Where the shim comes from, first match wins:
 //   1. SMEM_SHIM_PATH (tests and packagers)
 //   2. a shim embedded in a `bun build --compile` executable (registered by the build entry
-//      through setEmbeddedShim before anything opens the shim)
+//      through setEmbeddedShim in ./embedded before anything opens the shim)
 //   3. the development build: zig-shim/zig-out/{lib,bin}/ beside this source tree
 import { dlopen, type Pointer, suffix } from "bun:ffi";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { embeddedShim } from "./embedded";
 import { shimSymbols } from "./symbols";
 
 type ShimLibrary = ReturnType<typeof dlopen<typeof shimSymbols>>;
@@ -23,16 +24,10 @@ export type Shim = {
     : never;
 };
 
-let embeddedShimPath: string | null = null;
 let opened: ShimLibrary | null = null;
 
 export class ShimLoadError extends Error {
   override name = "ShimLoadError";
-}
-
-/** Called by the compiled entry point with the `$bunfs` path of its embedded shim. */
-export function setEmbeddedShim(path: string): void {
-  embeddedShimPath = path;
 }
 
 function shimFileName(): string {
@@ -45,48 +40,106 @@ export function developmentShimPath(): string {
   return join(root, sub, shimFileName());
 }
 
-// dlopen needs a real file, so the embedded copy is written to a private directory (0700),
-// loaded, and on POSIX unlinked at once: the mapping stays valid and nothing is left behind.
+// dlopen needs a real file. Bun's dlopen would accept the `$bunfs` path itself, but it extracts
+// to a fixed, predictable name in the shared temp dir (/tmp/.bun-<n>-<hash>.so) and on later runs
+// loads whatever file has that name after only a stat, so another local user could plant a
+// library there. smem extracts the shim itself instead:
+//   POSIX: a fresh private directory (0700), loaded, then unlinked at once (the mapping stays
+//     valid; nothing is left behind). If the temp dir is mounted noexec, the per-user cache below.
+//   Windows: a loaded DLL cannot be deleted, so a per-user cache keyed by the shim's hash, which
+//     is re-verified against the embedded bytes before every load.
 function openEmbedded(path: string): ShimLibrary {
-  const dir = mkdtempSync(join(tmpdir(), "smem-shim-"));
-  const file = join(dir, shimFileName());
-  writeFileSync(file, readFileSync(path), { mode: 0o700 });
-  try {
-    return dlopen(file, shimSymbols);
-  } finally {
-    if (process.platform !== "win32") rmSync(dir, { recursive: true, force: true });
+  const bytes = readFileSync(path);
+  if (process.platform === "win32") return openCached(bytes);
+  let firstError: unknown;
+  for (const base of [tmpdir(), userCacheDir()]) {
+    let dir: string | null = null;
+    try {
+      mkdirSync(base, { recursive: true, mode: 0o700 });
+      dir = mkdtempSync(join(base, "smem-shim-"));
+      const file = join(dir, shimFileName());
+      writeFileSync(file, bytes, { mode: 0o700 });
+      return dlopen(file, shimSymbols);
+    } catch (err) {
+      firstError ??= err;
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
   }
+  throw firstError;
 }
 
-function openShim(): ShimLibrary {
+function userCacheDir(): string {
+  if (process.platform === "win32") {
+    return join(process.env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local"), "smem", "shim");
+  }
+  if (process.platform === "darwin") return join(homedir(), "Library", "Caches", "smem", "shim");
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "smem", "shim");
+}
+
+function openCached(bytes: Uint8Array): ShimLibrary {
+  const digest = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
+  const dir = join(userCacheDir(), digest.slice(0, 32));
+  const file = join(dir, shimFileName());
+  const intact = () =>
+    existsSync(file) && new Bun.CryptoHasher("sha256").update(readFileSync(file)).digest("hex") === digest;
+  if (!intact()) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, bytes, { mode: 0o700 });
+    try {
+      renameSync(tmp, file);
+    } catch (err) {
+      // Another smem process may hold the same file loaded (Windows refuses to replace it); it is
+      // fine to use if its content is the expected one.
+      rmSync(tmp, { force: true });
+      if (!intact()) throw err;
+    }
+  }
+  return dlopen(file, shimSymbols);
+}
+
+/** Where the loaded shim came from (see the list at the top of this file). */
+export type ShimOrigin = "SMEM_SHIM_PATH" | "embedded" | "development";
+let origin: ShimOrigin | null = null;
+
+function openShim(): [ShimLibrary, ShimOrigin] {
   const override = process.env.SMEM_SHIM_PATH;
   if (override) {
     if (!existsSync(override)) throw new ShimLoadError(`SMEM_SHIM_PATH names no file: ${override}`);
-    return dlopen(override, shimSymbols);
+    return [dlopen(override, shimSymbols), "SMEM_SHIM_PATH"];
   }
-  if (embeddedShimPath) return openEmbedded(embeddedShimPath);
+  const embedded = embeddedShim();
+  if (embedded) return [openEmbedded(embedded.path), "embedded"];
   const dev = developmentShimPath();
   if (!existsSync(dev)) {
     throw new ShimLoadError(`native shim not found at ${dev}; run 'npm run setup' to build it`);
   }
-  return dlopen(dev, shimSymbols);
+  return [dlopen(dev, shimSymbols), "development"];
 }
 
 /** The shim's symbols, opened and initialised on first use. */
 export function shim(): Shim {
   if (opened) return opened.symbols as unknown as Shim;
   let lib: ShimLibrary;
+  let from: ShimOrigin;
   try {
-    lib = openShim();
+    [lib, from] = openShim();
   } catch (err) {
     if (err instanceof ShimLoadError) throw err;
     throw new ShimLoadError(`cannot load the native shim: ${(err as Error).message}`);
   }
   if (lib.symbols.smem_init() !== 0) throw new ShimLoadError("the native shim failed to initialise");
   opened = lib;
+  origin = from;
   return lib.symbols as unknown as Shim;
 }
 
 export function shimLoaded(): boolean {
   return opened !== null;
+}
+
+/** Where the shim was loaded from; null before the first shim() call. */
+export function shimOrigin(): ShimOrigin | null {
+  return origin;
 }

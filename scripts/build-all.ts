@@ -40,7 +40,7 @@ try {
   for (const target of selectTargets(process.argv.slice(2))) {
     const t0 = performance.now();
     const shim = buildShim(target, tc);
-    compile(target, shim, join(distDir, target.outFile));
+    compile(target, shim, join(distDir, target.outFile), tc);
     const mib = (statSync(join(distDir, target.outFile)).size / 2 ** 20).toFixed(1);
     say(`${target.name}: done in ${((performance.now() - t0) / 1000).toFixed(1)}s, ${mib} MiB`);
   }

@@ -67,13 +67,16 @@ SMEM_EXPORT void *smem_alloc_inner_page(const void *data, size_t size);
 /* RLIMIT_CORE = 0 and, on Linux, PR_SET_DUMPABLE 0. Returns 0 if every step that exists worked. */
 SMEM_EXPORT int smem_harden_process(void);
 SMEM_EXPORT size_t smem_page_size(void);
-/* RLIMIT_MEMLOCK soft and hard limits in bytes; UINT64_MAX means unlimited. -1 where unknown. */
+/* RLIMIT_MEMLOCK soft and hard limits in bytes; UINT64_MAX means unlimited. -1 where unknown.
+ * Windows has no such limit: there it reports the minimum and maximum working set size, which is
+ * what bounds VirtualLock (the shim grows it when a lock needs more). */
 SMEM_EXPORT int smem_mlock_limit(uint64_t *soft_p, uint64_t *hard_p);
 /* RLIMIT_CORE soft limit in bytes (UINT64_MAX unlimited); -1 where unknown. */
 SMEM_EXPORT int smem_core_limit(uint64_t *soft_p);
 /* 1 dumpable, 0 not, -1 unknown (non-Linux). */
 SMEM_EXPORT int smem_dumpable(void);
-/* Which protections this build uses on this platform, as bit flags below. */
+/* Which protections this build uses on this platform, as bit flags below. Compile-time facts,
+ * except smem_FEATURE_WER_EXCLUDE, which needs smem_init() to have found the API at run time. */
 SMEM_EXPORT uint32_t smem_platform_features(void);
 #define smem_FEATURE_GUARD_PAGES 1U
 #define smem_FEATURE_MLOCK 2U
@@ -81,6 +84,8 @@ SMEM_EXPORT uint32_t smem_platform_features(void);
 #define smem_FEATURE_NOCORE 8U     /* MADV_NOCORE / MAP_NOCORE */
 #define smem_FEATURE_NODUMPABLE 16U /* prctl(PR_SET_DUMPABLE) */
 #define smem_FEATURE_RLIMIT_CORE 32U
+#define smem_FEATURE_WER_EXCLUDE 64U /* Windows: data pages excluded from Windows Error Reporting dumps */
+#define smem_FEATURE_NO_CRASH_UI 128U /* Windows: SetErrorMode(SEM_NOGPFAULTERRORBOX | …) */
 
 /* ---- advisory file locks ------------------------------------------------------------------- */
 

@@ -89,6 +89,18 @@ static void os_unmap(void *base, size_t total)
 static int os_lock(void *addr, size_t len)
 {
 #if defined(_WIN32)
+    SIZE_T lo, hi;
+    if (VirtualLock(addr, len)) {
+        return 0;
+    }
+    /* VirtualLock is capped by the process's minimum working set (a few hundred KiB by default)
+     * rather than by a limit the user set: grow the working set by this region and retry once.
+     * It shrinks back on its own as locked regions are freed. */
+    if (GetLastError() != ERROR_WORKING_SET_QUOTA ||
+        !GetProcessWorkingSetSize(GetCurrentProcess(), &lo, &hi) ||
+        !SetProcessWorkingSetSize(GetCurrentProcess(), lo + len, hi + len)) {
+        return -1;
+    }
     return VirtualLock(addr, len) ? 0 : -1;
 #else
     return mlock(addr, len);
@@ -104,15 +116,29 @@ static void os_unlock(void *addr, size_t len)
 #endif
 }
 
+/* Keep the data pages out of crash dumps where the OS offers a way: MADV_DONTDUMP (Linux),
+ * MADV_NOCORE (BSDs; MAP_NOCORE at map time, see os_map), Windows Error Reporting's exclusion list.
+ * macOS has none of these: there RLIMIT_CORE = 0 (smem_harden_process) is the only barrier. */
 static void os_dontdump(void *addr, size_t len)
 {
 #if defined(MADV_DONTDUMP)
     (void) madvise(addr, len, MADV_DONTDUMP);
 #elif defined(MADV_NOCORE)
     (void) madvise(addr, len, MADV_NOCORE);
+#elif defined(_WIN32)
+    smem_wer_exclude(addr, len);
 #else
     (void) addr;
     (void) len;
+#endif
+}
+
+static void os_dontdump_end(void *addr)
+{
+#if defined(_WIN32)
+    smem_wer_unexclude(addr);
+#else
+    (void) addr;
 #endif
 }
 
@@ -228,6 +254,7 @@ int smem_free(void *data, size_t size)
         abort();
     }
     os_unlock(inner, ilen);
+    os_dontdump_end(inner);
     os_unmap(base, total);
     return 0;
 }

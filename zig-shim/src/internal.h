@@ -19,4 +19,11 @@ static inline const uint8_t *smem_nonnull_in(const void *p, size_t len)
     return p == NULL && len == 0 ? empty : (const uint8_t *) p;
 }
 
+#if defined(_WIN32)
+/* Windows Error Reporting's per-process exclusion list (Windows 10+, looked up at run time so the
+ * DLL still loads where it is missing). Best effort: the list holds a bounded number of blocks. */
+void smem_wer_exclude(void *addr, size_t len);
+void smem_wer_unexclude(void *addr);
+#endif
+
 #endif

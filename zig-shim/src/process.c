@@ -19,6 +19,43 @@
 uint8_t *smem_canary_page = NULL;
 size_t smem_cached_page_size = 0;
 
+#if defined(_WIN32)
+typedef HRESULT(WINAPI *wer_register_fn)(const void *, DWORD);
+typedef HRESULT(WINAPI *wer_unregister_fn)(const void *);
+static wer_register_fn wer_register = NULL;
+static wer_unregister_fn wer_unregister = NULL;
+
+static void wer_resolve(void)
+{
+    HMODULE k32 = GetModuleHandleW(L"kernel32.dll");
+    FARPROC reg, unreg;
+    if (k32 == NULL) {
+        return;
+    }
+    reg = GetProcAddress(k32, "WerRegisterExcludedMemoryBlock");
+    unreg = GetProcAddress(k32, "WerUnregisterExcludedMemoryBlock");
+    if (reg != NULL && unreg != NULL) {
+        /* FARPROC to the real prototype goes through void(*)(void) to keep -Wcast-function-type quiet. */
+        wer_register = (wer_register_fn) (void (*)(void)) reg;
+        wer_unregister = (wer_unregister_fn) (void (*)(void)) unreg;
+    }
+}
+
+void smem_wer_exclude(void *addr, size_t len)
+{
+    if (wer_register != NULL && len <= MAXDWORD) {
+        (void) wer_register(addr, (DWORD) len);
+    }
+}
+
+void smem_wer_unexclude(void *addr)
+{
+    if (wer_unregister != NULL) {
+        (void) wer_unregister(addr);
+    }
+}
+#endif
+
 size_t smem_page_size(void)
 {
     if (smem_cached_page_size == 0) {
@@ -58,6 +95,7 @@ int smem_init(void)
     /* Two pages: the slack in front of an allocation is at most one page + the minimum. */
     len = 2 * smem_page_size();
 #if defined(_WIN32)
+    wer_resolve();
     canary = VirtualAlloc(NULL, len, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
     if (canary == NULL) {
         return -1;
@@ -172,6 +210,11 @@ uint32_t smem_platform_features(void)
 #endif
 #if !defined(_WIN32)
     f |= smem_FEATURE_RLIMIT_CORE;
+#else
+    f |= smem_FEATURE_NO_CRASH_UI;
+    if (wer_register != NULL) {
+        f |= smem_FEATURE_WER_EXCLUDE;
+    }
 #endif
     return f;
 }
