@@ -2,6 +2,7 @@
 import { benchAlloc } from "./alloc";
 import { loadAverage, printTable } from "./common";
 import { benchKdf } from "./kdf";
+import { benchStartup } from "./startup";
 
-const rows = [...benchKdf(), ...benchAlloc()];
+const rows = [...benchKdf(), ...benchAlloc(), ...benchStartup()];
 printTable(`smem benchmarks (${process.platform}-${process.arch}, load average ${loadAverage()})`, rows);
