@@ -14,6 +14,8 @@ const FEATURE_NAMES: [bit: number, name: string][] = [
   [8, "nocore"],
   [16, "no-dumpable"],
   [32, "rlimit-core"],
+  [64, "wer-exclude"], // Windows: data pages left out of Windows Error Reporting dumps
+  [128, "no-crash-ui"], // Windows: SetErrorMode, no crash dialog
 ];
 
 /** A resource limit in bytes; "unlimited"; or null where the platform has no such limit. */

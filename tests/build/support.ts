@@ -15,9 +15,11 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deriveKey, toHex, utf8 } from "../../core/index";
 import pkg from "../../package.json" with { type: "json" };
 import { RELEASE_TARGETS, type ReleaseTarget, type TargetName } from "../../scripts/release-targets";
 import { repoRoot } from "../helpers/paths";
@@ -130,14 +132,24 @@ export function sodiumSourceVersion(): string {
 
 interface SmokeCase {
   name: string;
-  args: string[];
+  /** `data` is a directory holding the fixtures below (outside the executable's directory). */
+  args: (data: string) => string[];
   check(r: RunResult, platform: string): void;
+}
+
+/** Written into the smoke suite's data directory. */
+const fixtures: Record<string, string> = { passphrase: "pass\n" };
+
+/** smem kdf of "pass" / "saltsalt", 1024 KiB, t = 1, 10 rounds, computed here through the dev shim. */
+function expectedKdfHex(): string {
+  using key = deriveKey(utf8("pass"), utf8("saltsalt"), { memoryKiB: 1024, iterations: 1, rounds: 10 });
+  return toHex(key.bytes());
 }
 
 export const smokeCases: SmokeCase[] = [
   {
     name: "version",
-    args: ["version"],
+    args: () => ["version"],
     check(r) {
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
@@ -147,7 +159,7 @@ export const smokeCases: SmokeCase[] = [
   {
     // Loads the embedded shim: proves it is found with no files beside the executable.
     name: "version --verbose",
-    args: ["version", "--verbose"],
+    args: () => ["version", "--verbose"],
     check(r, platform) {
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
@@ -159,8 +171,42 @@ export const smokeCases: SmokeCase[] = [
     },
   },
   {
+    name: "info",
+    args: () => ["info"],
+    check(r, platform) {
+      expect(r.code).toBe(0);
+      const [os, arch] = platform.split("-");
+      expect(r.stdout).toContain(
+        `smem            ${pkg.version} (bun ${Bun.version}, libsodium ${sodiumSourceVersion()})`,
+      );
+      expect(r.stdout).toContain(`platform        ${os} ${arch}`);
+      expect(r.stdout).toMatch(/^guard pages {5}yes, one before and one after every buffer/m);
+      expect(r.stdout).toMatch(/^protections {5}guard-pages, mlock, /m);
+    },
+  },
+  {
+    name: "kdf",
+    args: (data) => [
+      "kdf",
+      "--passphrase-file",
+      join(data, "passphrase"),
+      "--salt",
+      Buffer.from("saltsalt").toString("hex"),
+      "--memory",
+      "1024",
+      "--iterations",
+      "1",
+      "--rounds",
+      "10",
+    ],
+    check(r) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${expectedKdfHex()}\n`);
+    },
+  },
+  {
     name: "unknown command",
-    args: ["no-such-command"],
+    args: () => ["no-such-command"],
     check(r) {
       expect(r.code).not.toBe(0);
       expect(r.stderr + r.stdout).toContain("no-such-command");
@@ -183,12 +229,14 @@ export function smokeSuite(
   try {
     const bin = join(box, "bin");
     const scratch = join(box, "scratch");
-    for (const d of [bin, scratch]) mkdirSync(d, { mode: 0o700 });
+    const data = join(box, "data");
+    for (const d of [bin, scratch, data]) mkdirSync(d, { mode: 0o700 });
+    for (const [file, text] of Object.entries(fixtures)) writeFileSync(join(data, file), text);
     const name = exe.endsWith(".exe") ? "smem.exe" : "smem";
     copyFileSync(exe, join(bin, name));
     const env = { PATH: "/usr/bin:/bin", HOME: scratch, TMPDIR: scratch, NO_COLOR: "1", ...extraEnv };
     for (const c of smokeCases) {
-      const [cmd, ...args] = [...prefix, join(bin, name), ...c.args];
+      const [cmd, ...args] = [...prefix, join(bin, name), ...c.args(data)];
       const r = run(cmd as string, args, { cwd: bin, env });
       try {
         c.check(r, platform);
