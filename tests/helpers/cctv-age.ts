@@ -7,9 +7,10 @@
 // armor and header failures are FormatError (2); no match, HMAC and payload failures AuthError (3).
 //
 // Plug-in points: identity strings (`identity: AGE-SECRET-KEY-…`) become Identities through
-// IDENTITY_FACTORIES (tests/helpers/cctv-age-identities.ts, filled by the kem layer); the payload
-// is decrypted through PAYLOAD_DECRYPTOR (tests/helpers/cctv-age-payload.ts, the stream layer).
-// A vector that needs a missing piece is reported as pending, after every stage that can run.
+// IDENTITY_FACTORIES (tests/helpers/cctv-age-identities.ts, the kem layer's key strings); the
+// payload is decrypted through PAYLOAD_DECRYPTOR (tests/helpers/cctv-age-payload.ts,
+// core/age/decrypt.ts). Without one of them a vector is reported as pending after every stage
+// that can run.
 import { createHash } from "node:crypto";
 import { inflateSync } from "node:zlib";
 import * as cctv from "cctv-age";
