@@ -128,7 +128,7 @@ function cliCampaign(corpus: FuzzCorpus): void {
       if ((i + 1 - controls) % 100 === 0) {
         const secs = ((performance.now() - started) / 1000).toFixed(0);
         process.stderr.write(
-          `  ${i + 1} CLI cases, ${secs}s (exit 0: ${counts[0]}, 2: ${counts[2]}, 3: ${counts[3]})\n`,
+          `  ${i + 1 - controls} CLI cases, ${secs}s (exit 0: ${counts[0]}, 2: ${counts[2]}, 3: ${counts[3]})\n`,
         );
       }
     }
