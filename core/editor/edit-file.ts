@@ -3,7 +3,7 @@
 // read straight into locked memory; its decrypted text goes into locked memory too.
 import { closeSync, fstatSync, openSync } from "node:fs";
 import { writeFileAtomic } from "../atomic-file";
-import { FormatError, IoError, UsageError } from "../errors";
+import { FormatError, IoError, SmemError, UsageError } from "../errors";
 import type { KdfParams } from "../kdf";
 import { LockedBuffer } from "../locked-buffer";
 import { readSecretFromFd } from "../secret-input";
@@ -67,7 +67,7 @@ function readExisting(path: string): LockedBuffer | null {
     }
     return readSecretFromFd(fd, { maxBytes: MAX_EDIT_BYTES });
   } catch (err) {
-    if (err instanceof Error && "exitCode" in err) throw err;
+    if (err instanceof SmemError) throw err;
     throw new IoError(`cannot read ${path}: ${errno(err)}`);
   } finally {
     closeSync(fd);

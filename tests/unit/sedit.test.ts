@@ -163,6 +163,15 @@ describe("sedit reading", () => {
     expect(opened.version).toBe(1);
     expect(decode(text)).toBe(TEXT);
     expect(new TextDecoder().decode(opened.key.salt)).toBe("sedit-v1-salt000");
+    // Re-saved, it becomes v3 with the fixed salt and the defaults in its header.
+    const saved = opened.key.seal(text.bytes());
+    expect([...saved.subarray(0, 8)]).toEqual([...MAGIC(3)]);
+    expect(new TextDecoder().decode(saved.subarray(24, 40))).toBe("sedit-v1-salt000");
+    const out = new Uint8Array(saved.length - 80);
+    expect(xchachaOpenInto(out, key, saved.subarray(40, 64), saved.subarray(64), saved.subarray(0, 40))).toBe(
+      true,
+    );
+    expect(new TextDecoder().decode(out)).toBe(TEXT);
   });
 
   test("files without a known magic are plaintext", () => {
