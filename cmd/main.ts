@@ -80,17 +80,18 @@ if (argv.length === 0) {
   process.exit(1);
 }
 /**
- * `smem version` takes only the global boolean flags, so it is run without citty's parser: start-up
- * is what `version` measures (issue 2: at most 2x a bare compiled binary).
+ * `smem version` takes only boolean flags (the global ones and --verbose), so it is run without
+ * citty's parser: start-up is what `version` measures (issue 2: at most 2x a bare compiled binary).
  */
 async function runVersion(rest: string[]): Promise<void> {
   const cmd = (await import("./version")).default;
   const flags = new Set(rest);
-  const args = {
-    _: rest.filter((a) => !a.startsWith("-")),
-    quiet: flags.has("--quiet") || flags.has("-q"),
-    "require-mlock": flags.has("--require-mlock"),
-  };
+  const args: Record<string, unknown> = { _: rest.filter((a) => !a.startsWith("-")) };
+  for (const [name, def] of Object.entries(cmd.args ?? {})) {
+    if (def.type !== "boolean") continue;
+    const aliases = "alias" in def && def.alias ? [def.alias].flat() : [];
+    args[name] = flags.has(`--${name}`) || aliases.some((a) => flags.has(`-${a}`));
+  }
   await cmd.run?.({ rawArgs: rest, args: args as never, cmd: cmd as never });
 }
 

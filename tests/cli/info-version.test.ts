@@ -14,6 +14,22 @@ describe("smem version", () => {
       expect.stringMatching(/^libsodium \d+\.\d+\.\d+$/),
     ]);
   });
+
+  test("--verbose (alone or after -q) also loads the shim and says where it came from", () => {
+    for (const args of [
+      ["version", "--verbose"],
+      ["-q", "version", "--verbose"],
+    ]) {
+      const r = runSmem(args);
+      expect(r.stderr.toString()).toBe("");
+      expect(r.status).toBe(0);
+      const lines = r.stdout.toString().trim().split("\n");
+      expect(lines.slice(3)).toEqual([
+        expect.stringMatching(/^shim abi 1, libsodium \d+\.\d+\.\d+, (development|SMEM_SHIM_PATH)$/),
+        `platform ${process.platform}-${process.arch}`,
+      ]);
+    }
+  });
 });
 
 describe("smem info", () => {
