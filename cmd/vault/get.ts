@@ -1,30 +1,13 @@
 // `smem vault get NAME`: the value, to stdout (never to a terminal unless --show) or to -o FILE
 // (atomic, mode 0600). Needs the vault passphrase or --identity.
-import { writeSync } from "node:fs";
 import { writeFileAtomic } from "../../core/atomic-file";
-import { IoError, UsageError } from "../../core/errors";
+import { UsageError } from "../../core/errors";
+import { writeAllSync } from "../../core/fd-output";
 import { hardenProcess } from "../../core/process-guard";
 import { getEntry } from "../../core/vault/store";
 import { defineSmemCommand, globalArgs, outputArg, passphraseArgs, runCommand } from "../common";
 import { identityArg, nameArg, requireName, vaultArg, vaultDir } from "./args";
 import { resolveUnlock } from "./unlock";
-
-/** Writes every byte, waiting out EAGAIN (a stdout someone left non-blocking). */
-function writeAll(fd: number, bytes: Uint8Array): void {
-  let offset = 0;
-  while (offset < bytes.length) {
-    try {
-      offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "EAGAIN" || code === "EINTR") {
-        Bun.sleepSync(1);
-        continue;
-      }
-      throw new IoError(`cannot write the value: ${code ?? err}`);
-    }
-  }
-}
 
 export default defineSmemCommand(
   {
@@ -51,7 +34,7 @@ export default defineSmemCommand(
       const { plain, value } = getEntry(root, name, unlock);
       try {
         if (args.output !== undefined) writeFileAtomic(args.output, value);
-        else writeAll(1, value);
+        else writeAllSync(1, value, "stdout");
       } finally {
         plain.destroy();
       }
