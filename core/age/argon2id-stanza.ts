@@ -19,14 +19,8 @@ import { DEFAULT_KDF, deriveKey, type KdfParams, validateKdfParams } from "../kd
 import type { LockedBuffer } from "../locked-buffer";
 import { randomBytes } from "../random";
 import { decodeBase64, encodeBase64 } from "./base64";
-import {
-  findOnlyStanza,
-  openFileKey,
-  parseDecimalArgument,
-  requireWrappedKeyBody,
-  sealFileKey,
-  uniqueLabel,
-} from "./passphrase-stanza";
+import { requireWrappedFileKey, wrapFileKey } from "./key-wrap";
+import { findOnlyStanza, openFileKey, parseDecimalArgument, uniqueLabel } from "./passphrase-stanza";
 import type { Identity, Recipient } from "./recipient";
 import type { Stanza } from "./stanza";
 
@@ -94,7 +88,7 @@ export class Argon2idRecipient implements Recipient {
       {
         type: ARGON2ID_STANZA,
         args: [encodeBase64(salt), String(p.memoryKiB), String(p.iterations), String(p.rounds)],
-        body: sealFileKey(wrapKey, fileKey),
+        body: wrapFileKey(wrapKey, fileKey),
       },
     ];
   }
@@ -138,7 +132,7 @@ export class Argon2idIdentity implements Identity {
     const stanza = findOnlyStanza(stanzas, ARGON2ID_STANZA);
     if (stanza === null) return null;
     const { salt, params } = parseArgon2idStanza(stanza, this.#limits);
-    requireWrappedKeyBody(ARGON2ID_STANZA, stanza.body);
+    requireWrappedFileKey(ARGON2ID_STANZA, stanza.body);
     using wrapKey = argon2idWrapKey(this.#passphrase, salt, params);
     return openFileKey(wrapKey, stanza.body);
   }

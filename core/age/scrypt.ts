@@ -10,14 +10,8 @@ import { scryptInto } from "../kdf";
 import { LockedBuffer } from "../locked-buffer";
 import { randomBytes } from "../random";
 import { decodeBase64, encodeBase64 } from "./base64";
-import {
-  findOnlyStanza,
-  openFileKey,
-  parseDecimalArgument,
-  requireWrappedKeyBody,
-  sealFileKey,
-  uniqueLabel,
-} from "./passphrase-stanza";
+import { requireWrappedFileKey, wrapFileKey } from "./key-wrap";
+import { findOnlyStanza, openFileKey, parseDecimalArgument, uniqueLabel } from "./passphrase-stanza";
 import type { Identity, Recipient } from "./recipient";
 import type { Stanza } from "./stanza";
 
@@ -65,7 +59,7 @@ export class ScryptRecipient implements Recipient {
       {
         type: SCRYPT_STANZA,
         args: [encodeBase64(salt), String(this.#workFactor)],
-        body: sealFileKey(wrapKey, fileKey),
+        body: wrapFileKey(wrapKey, fileKey),
       },
     ];
   }
@@ -98,7 +92,7 @@ export class ScryptIdentity implements Identity {
       stanza.args[1] as string,
       this.#maxWorkFactor,
     );
-    requireWrappedKeyBody(SCRYPT_STANZA, stanza.body);
+    requireWrappedFileKey(SCRYPT_STANZA, stanza.body);
     using wrapKey = scryptWrapKey(this.#passphrase, salt, logN);
     return openFileKey(wrapKey, stanza.body);
   }
