@@ -46,9 +46,12 @@ describe("smem vault under concurrency", () => {
     expect((await s.init()).code).toBe(0);
     const distinct = Array.from({ length: 32 }, (_, i) => `name-${i}`);
     const shared = Array.from({ length: 32 }, (_, i) => `shared-value-${i}`);
+    // 64 writers queue on one lock; on a loaded 2-core machine the last can wait longer than the
+    // default 10 s. This test is about what the vault holds afterwards (the timeout has its own).
+    const patient = { env: { SMEM_VAULT_LOCK_TIMEOUT_MS: "55000" } };
     const results = await Promise.all([
-      ...distinct.map((n) => s.set(n, `value of ${n}`)),
-      ...shared.map((v) => s.set("shared", v)),
+      ...distinct.map((n) => s.run("set", [n], { ...patient, stdin: `value of ${n}` })),
+      ...shared.map((v) => s.run("set", ["shared"], { ...patient, stdin: v })),
     ]);
     for (const r of results) expect([r.code, r.err]).toEqual([0, ""]);
 
