@@ -4,18 +4,16 @@
 //
 //   1. npm packages (Bun itself is the npm devDependency `bun`)
 //   2. Zig from PyPI (`ziglang`, pinned), or a `zig` of the same version already on PATH
-//   3. libsodium source from a pinned, sha256-checked PyPI sdist (PyNaCl bundles libsodium-stable)
+//   3. libsodium source: the pinned release tarball from Debian's source package, sha256-checked
 //   4. the native shim for the host, built by `zig build` (skipped when its inputs are unchanged)
 //
 // Runs under plain Node (Bun may not exist yet). Flags: --quiet (only errors), --force-shim.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
-  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -124,44 +122,70 @@ function ensureZig() {
 }
 
 // ---- 3. libsodium source ---------------------------------------------------------------------
-function ensureLibsodium() {
+async function downloadTo(url, path) {
+  let res;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    die(`cannot download ${url}: ${e.cause?.message ?? e.message} (see README, "Other machines")`);
+  }
+  if (!res.ok) die(`cannot download ${url}: HTTP ${res.status}`);
+  writeFileSync(path, Buffer.from(await res.arrayBuffer()));
+}
+
+// The release tarball ships version.h.in for configure to fill in; the values come from
+// configure.ac itself so that they always match the pinned tree.
+function writeVersionHeader(tree) {
+  const dir = join(tree, "src", "libsodium", "include", "sodium");
+  const configure = readFileSync(join(tree, "configure.ac"), "utf8");
+  const version = /AC_INIT\(\[libsodium\],\[([^\]]+)\]/.exec(configure)?.[1];
+  const major = /^SODIUM_LIBRARY_VERSION_MAJOR=(\d+)$/m.exec(configure)?.[1];
+  const minor = /^SODIUM_LIBRARY_VERSION_MINOR=(\d+)$/m.exec(configure)?.[1];
+  if (version !== LIBSODIUM.version || !major || !minor) {
+    die(`libsodium configure.ac does not declare version ${LIBSODIUM.version}`);
+  }
+  const header = readFileSync(join(dir, "version.h.in"), "utf8")
+    .replace("@VERSION@", version)
+    .replace("@SODIUM_LIBRARY_VERSION_MAJOR@", major)
+    .replace("@SODIUM_LIBRARY_VERSION_MINOR@", minor)
+    .replace("@SODIUM_LIBRARY_MINIMAL_DEF@", "");
+  writeFileSync(join(dir, "version.h"), header);
+}
+
+// Downloads the pinned tarball (or takes SMEM_LIBSODIUM_TARBALL, a local copy of the same bytes),
+// checks its size and sha256 before anything is unpacked, and caches the tree as
+// .cache/libsodium-<version> stamped with the hash: a later run with the same pin reuses it.
+async function ensureLibsodium() {
   const dest = join(cacheDir, `libsodium-${LIBSODIUM.version}`);
   const stamp = join(dest, ".smem-verified");
   if (existsSync(stamp) && readFileSync(stamp, "utf8").trim() === LIBSODIUM.sha256) return dest;
-  const py = findPython();
-  if (!py) die("Python 3 with pip is needed to fetch the pinned libsodium source");
-  say(`fetching libsodium ${LIBSODIUM.version} source (${LIBSODIUM.artifact})`);
   mkdirSync(cacheDir, { recursive: true });
   const dl = mkdtempSync(join(tmpdir(), "smem-sodium-"));
   try {
-    run(py, [
-      "-m",
-      "pip",
-      "download",
-      "--disable-pip-version-check",
-      "--no-deps",
-      "--no-binary",
-      ":all:",
-      "-d",
-      dl,
-      `${LIBSODIUM.pypiName}==${LIBSODIUM.pypiVersion}`,
-    ]);
-    const archive = readdirSync(dl).find((f) => f.endsWith(".tar.gz"));
-    if (!archive) die("pip download produced no sdist");
-    const got = sha256File(join(dl, archive));
-    if (got !== LIBSODIUM.sha256) {
-      die(`libsodium source hash mismatch: expected ${LIBSODIUM.sha256}, got ${got}`);
+    let archive = process.env.SMEM_LIBSODIUM_TARBALL;
+    if (archive) {
+      say(`using libsodium ${LIBSODIUM.version} source from ${archive}`);
+    } else {
+      say(`fetching libsodium ${LIBSODIUM.version} source (${LIBSODIUM.artifact})`);
+      archive = join(dl, "libsodium.tar.gz");
+      await downloadTo(LIBSODIUM.url, archive);
+    }
+    const size = statSync(archive).size;
+    const got = sha256File(archive);
+    if (got !== LIBSODIUM.sha256 || size !== LIBSODIUM.bytes) {
+      die(
+        `libsodium source hash mismatch for ${archive}: expected sha256 ${LIBSODIUM.sha256} ` +
+          `(${LIBSODIUM.bytes} bytes), got ${got} (${size} bytes); nothing was unpacked`,
+      );
     }
     const unpack = join(dl, "x");
     mkdirSync(unpack);
-    run("tar", ["-xzf", join(dl, archive), "-C", unpack]);
-    const inner = join(unpack, readdirSync(unpack)[0], LIBSODIUM.subdir);
+    run("tar", ["-xzf", archive, "-C", unpack]);
+    const inner = join(unpack, LIBSODIUM.topDir);
     if (!existsSync(join(inner, "src", "libsodium", "include", "sodium.h"))) {
-      die(`libsodium sources not found at ${LIBSODIUM.subdir} in ${archive}`);
+      die(`libsodium sources not found under ${LIBSODIUM.topDir}/ in ${archive}`);
     }
-    // The autotools build generates include/sodium/version.h; the MSVC tree ships it prebuilt.
-    const versionH = join(inner, "src", "libsodium", "include", "sodium", "version.h");
-    if (!existsSync(versionH)) copyFileSync(join(inner, "builds", "msvc", "version.h"), versionH);
+    writeVersionHeader(inner);
     rmSync(dest, { recursive: true, force: true });
     renameSync(inner, dest);
     writeFileSync(stamp, `${LIBSODIUM.sha256}\n`);
@@ -187,7 +211,7 @@ function ensureShim(zig, sodiumDir) {
 // ---- main ------------------------------------------------------------------------------------
 ensureNodeModules();
 const zig = ensureZig();
-const sodiumDir = ensureLibsodium();
+const sodiumDir = await ensureLibsodium();
 ensureShim(zig, sodiumDir);
 // Later steps (tests, build scripts) read these instead of repeating the discovery.
 mkdirSync(cacheDir, { recursive: true });

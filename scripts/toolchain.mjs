@@ -6,12 +6,15 @@ export const ZIG = {
 };
 
 export const LIBSODIUM = {
-  version: "1.0.20-stable",
-  // PyNaCl's sdist carries libsodium-stable under src/libsodium; it is the pinned, hash-checked
-  // artifact reachable from every registry mirror smem builds on.
-  artifact: "PyPI sdist pynacl==1.6.2",
-  pypiName: "pynacl",
-  pypiVersion: "1.6.2",
-  sha256: "018494d6d696ae03c7e656e5e74cdfd8ea1326962cc401bcf018f1ed8436811c",
-  subdir: "src/libsodium",
+  version: "1.0.22",
+  // Debian's source package carries the upstream release tarball as its .orig.tar.gz: a pinned,
+  // hash-checked artifact on a package registry (deb.debian.org and its mirrors). Upstream
+  // publishes the same release as libsodium-1.0.22.tar.gz on download.libsodium.org and as the
+  // GitHub tag 1.0.22-RELEASE (README, "Other machines").
+  artifact: "Debian source package libsodium 1.0.22 (libsodium_1.0.22.orig.tar.gz)",
+  url: "http://deb.debian.org/debian/pool/main/libs/libsodium/libsodium_1.0.22.orig.tar.gz",
+  sha256: "5838bb0c3da6148c24ebe531d1ed1297de9a87aea77d426bcd99f289e681631c",
+  bytes: 2269468,
+  // The tarball's single top-level directory.
+  topDir: "libsodium-1.0.22-RELEASE",
 };

@@ -1,18 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import pkg from "../../package.json" with { type: "json" };
+import { LIBSODIUM } from "../../scripts/toolchain.mjs";
 import { noMlockPrefix } from "../helpers/no-mlock";
 import { runSmem } from "../helpers/smem";
 
 describe("smem version", () => {
-  test("prints smem, bun and libsodium versions", () => {
+  test("prints smem, bun and libsodium versions (the pinned libsodium)", () => {
     const r = runSmem(["version"]);
     expect(r.status).toBe(0);
     const lines = r.stdout.toString().trim().split("\n");
-    expect(lines).toEqual([
-      `smem ${pkg.version}`,
-      `bun ${Bun.version}`,
-      expect.stringMatching(/^libsodium \d+\.\d+\.\d+$/),
-    ]);
+    expect(lines).toEqual([`smem ${pkg.version}`, `bun ${Bun.version}`, `libsodium ${LIBSODIUM.version}`]);
   });
 
   test("--verbose (alone or after -q) also loads the shim and says where it came from", () => {
@@ -25,7 +22,11 @@ describe("smem version", () => {
       expect(r.status).toBe(0);
       const lines = r.stdout.toString().trim().split("\n");
       expect(lines.slice(3)).toEqual([
-        expect.stringMatching(/^shim abi 1, libsodium \d+\.\d+\.\d+, (development|SMEM_SHIM_PATH)$/),
+        expect.stringMatching(
+          new RegExp(
+            `^shim abi 1, libsodium ${LIBSODIUM.version.replaceAll(".", "\\.")}, (development|SMEM_SHIM_PATH)$`,
+          ),
+        ),
         `platform ${process.platform}-${process.arch}`,
       ]);
     }
