@@ -53,6 +53,18 @@ export const shimSymbols = {
   smem_x25519: { args: [ptr, ptr, ptr], returns: i32 },
   smem_x25519_base: { args: [ptr, ptr], returns: i32 },
 
+  smem_kem_mlkem768_seed_keypair: { args: [ptr, usize, ptr, usize, ptr, usize], returns: i32 },
+  smem_kem_mlkem768_enc: { args: [ptr, usize, ptr, usize, ptr, usize], returns: i32 },
+  smem_kem_mlkem768_enc_deterministic: {
+    args: [ptr, usize, ptr, usize, ptr, usize, ptr, usize],
+    returns: i32,
+  },
+  smem_kem_mlkem768_dec: { args: [ptr, usize, ptr, usize, ptr, usize], returns: i32 },
+  smem_kem_xwing_seed_keypair: { args: [ptr, usize, ptr, usize, ptr, usize], returns: i32 },
+  smem_kem_xwing_enc: { args: [ptr, usize, ptr, usize, ptr, usize], returns: i32 },
+  smem_kem_xwing_enc_deterministic: { args: [ptr, usize, ptr, usize, ptr, usize, ptr, usize], returns: i32 },
+  smem_kem_xwing_dec: { args: [ptr, usize, ptr, usize, ptr, usize], returns: i32 },
+
   smem_argon2id: {
     args: [ptr, usize, ptr, usize, ptr, usize, ptr, usize, ptr, usize, u32, u32, u32],
     returns: i32,

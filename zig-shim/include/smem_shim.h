@@ -141,6 +141,48 @@ SMEM_EXPORT int smem_aead_chacha20poly1305_ietf_decrypt(uint8_t *m, const uint8_
 SMEM_EXPORT int smem_x25519(uint8_t q[32], const uint8_t n[32], const uint8_t p[32]);
 SMEM_EXPORT int smem_x25519_base(uint8_t q[32], const uint8_t n[32]);
 
+/* ---- post-quantum KEMs (libsodium's crypto_kem_mlkem768_* and crypto_kem_xwing_*) ------------
+ * ML-KEM-768 (FIPS 203): the secret key is the 2400-byte expanded decapsulation key derived from
+ * the 64-byte seed d || z. X-Wing (draft-connolly-cfrg-xwing-kem, ML-KEM-768 + X25519): the secret
+ * key is the 32-byte seed itself, expanded again on every decapsulation. Every length must be the
+ * exact size below (else -1, nothing written). Encapsulation returns -1 for a rejected
+ * encapsulation key: an ML-KEM coefficient not below q (the FIPS 203 modulus check), or for X-Wing
+ * also an X25519 share giving an all-zero secret (low-order point). X-Wing decapsulation returns
+ * -1 when the ciphertext's X25519 share is low-order; otherwise a ciphertext for another key
+ * decapsulates to an unrelated secret (implicit rejection), not an error. `coins` makes
+ * encapsulation deterministic (known-answer tests): 32 bytes (FIPS 203 m) for ML-KEM, 64 bytes
+ * (ML-KEM m || X25519 ephemeral scalar) for X-Wing. */
+#define smem_MLKEM768_SEEDBYTES 64U
+#define smem_MLKEM768_PUBLICKEYBYTES 1184U
+#define smem_MLKEM768_SECRETKEYBYTES 2400U
+#define smem_MLKEM768_CIPHERTEXTBYTES 1088U
+#define smem_MLKEM768_COINBYTES 32U
+#define smem_XWING_SEEDBYTES 32U
+#define smem_XWING_PUBLICKEYBYTES 1216U
+#define smem_XWING_CIPHERTEXTBYTES 1120U
+#define smem_XWING_COINBYTES 64U
+#define smem_KEM_SHAREDSECRETBYTES 32U
+SMEM_EXPORT int smem_kem_mlkem768_seed_keypair(uint8_t *pk, size_t pklen, uint8_t *sk, size_t sklen,
+                                               const uint8_t *seed, size_t seedlen);
+SMEM_EXPORT int smem_kem_mlkem768_enc(uint8_t *ct, size_t ctlen, uint8_t *ss, size_t sslen,
+                                      const uint8_t *pk, size_t pklen);
+SMEM_EXPORT int smem_kem_mlkem768_enc_deterministic(uint8_t *ct, size_t ctlen, uint8_t *ss,
+                                                    size_t sslen, const uint8_t *pk, size_t pklen,
+                                                    const uint8_t *coins, size_t coinslen);
+SMEM_EXPORT int smem_kem_mlkem768_dec(uint8_t *ss, size_t sslen, const uint8_t *ct, size_t ctlen,
+                                      const uint8_t *sk, size_t sklen);
+/* pk = ML-KEM-768 encapsulation key || X25519 public key; sk = a copy of the seed, or NULL with
+ * sklen 0 when the caller keeps the seed itself (it is the whole X-Wing secret key). */
+SMEM_EXPORT int smem_kem_xwing_seed_keypair(uint8_t *pk, size_t pklen, uint8_t *sk, size_t sklen,
+                                            const uint8_t *seed, size_t seedlen);
+SMEM_EXPORT int smem_kem_xwing_enc(uint8_t *ct, size_t ctlen, uint8_t *ss, size_t sslen,
+                                   const uint8_t *pk, size_t pklen);
+SMEM_EXPORT int smem_kem_xwing_enc_deterministic(uint8_t *ct, size_t ctlen, uint8_t *ss,
+                                                 size_t sslen, const uint8_t *pk, size_t pklen,
+                                                 const uint8_t *coins, size_t coinslen);
+SMEM_EXPORT int smem_kem_xwing_dec(uint8_t *ss, size_t sslen, const uint8_t *ct, size_t ctlen,
+                                   const uint8_t *sk, size_t sklen);
+
 /* ---- password hashing ---------------------------------------------------------------------- */
 
 /* Argon2id v0x13 with every RFC 9106 input. outlen >= 16 (libsodium's Argon2 minimum; RFC 9106
