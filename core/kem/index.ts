@@ -11,7 +11,6 @@ export {
 } from "./hpke";
 export {
   type Encapsulation,
-  lockAndWipe,
   MLKEM768_CIPHERTEXT_BYTES,
   MLKEM768_PUBLIC_KEY_BYTES,
   MLKEM768_SECRET_KEY_BYTES,

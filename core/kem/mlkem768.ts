@@ -1,8 +1,8 @@
-// ML-KEM-768 (FIPS 203) through @noble/post-quantum, with every secret smem can reach kept in
-// LockedBuffers: the 64-byte seed (d || z), the expanded 2400-byte decapsulation key and each
-// shared secret. noble returns fresh JS arrays; they are copied into locked memory and zeroed at
-// once. What noble copies internally (polynomials, Keccak states) is listed in docs/SECURITY.md.
-import { ml_kem768 } from "@noble/post-quantum/ml-kem.js";
+// ML-KEM-768 (FIPS 203) in the native shim (libsodium's crypto_kem_mlkem768_*). Every secret is
+// written by native code straight into locked memory and never exists on the JS heap: the
+// 64-byte seed (d || z), the expanded 2400-byte decapsulation key, the encapsulation randomness
+// and each shared secret. Only public values (encapsulation key, ciphertext) are JS arrays.
+import { shim } from "../../ffi";
 import { requireLength } from "../bytes";
 import { FormatError } from "../errors";
 import { LockedBuffer } from "../locked-buffer";
@@ -12,18 +12,15 @@ export const MLKEM768_PUBLIC_KEY_BYTES = 1184;
 export const MLKEM768_SECRET_KEY_BYTES = 2400;
 export const MLKEM768_CIPHERTEXT_BYTES = 1088;
 export const MLKEM768_SHARED_SECRET_BYTES = 32;
+/** FIPS 203 encapsulation randomness m. */
+const MLKEM768_COIN_BYTES = 32;
 
-/** Copies a noble-owned secret into locked memory and zeroes the original. */
-export function lockAndWipe(secret: Uint8Array): LockedBuffer {
-  const locked = LockedBuffer.alloc(secret.length);
-  locked.bytes().set(secret);
-  secret.fill(0);
-  return locked;
-}
+const UNREDUCED = "invalid ML-KEM-768 encapsulation key: coefficient not reduced modulo q";
 
 /**
- * The FIPS 203 encapsulation-key check (length, then every coefficient below q), which noble
- * runs inside encapsulate(); as a separate step it lets recipients be rejected when parsed.
+ * The FIPS 203 encapsulation-key check (length, then every coefficient below q). Encapsulation
+ * runs it natively as well (libsodium refuses such keys); this copy lets recipients and key
+ * strings be rejected when they are parsed, with a message that says why.
  */
 export function validateMlKem768PublicKey(publicKey: Uint8Array): void {
   if (publicKey.length !== MLKEM768_PUBLIC_KEY_BYTES) {
@@ -39,9 +36,7 @@ export function validateMlKem768PublicKey(publicKey: Uint8Array): void {
     const b2 = publicKey[i + 2] as number;
     const c0 = b0 | ((b1 & 0x0f) << 8);
     const c1 = (b1 >> 4) | (b2 << 4);
-    if (c0 >= 3329 || c1 >= 3329) {
-      throw new FormatError("invalid ML-KEM-768 encapsulation key: coefficient not reduced modulo q");
-    }
+    if (c0 >= 3329 || c1 >= 3329) throw new FormatError(UNREDUCED);
   }
 }
 
@@ -62,13 +57,22 @@ export class MlKem768PrivateKey implements Disposable {
     const view = seed instanceof LockedBuffer ? seed.bytes() : seed;
     requireLength("ML-KEM-768 seed", view, MLKEM768_SEED_BYTES);
     const ownSeed = LockedBuffer.alloc(MLKEM768_SEED_BYTES);
+    let secretKey: LockedBuffer | undefined;
     try {
       ownSeed.bytes().set(view);
-      const keys = ml_kem768.keygen(ownSeed.bytes());
-      const secretKey = lockAndWipe(keys.secretKey);
-      return new MlKem768PrivateKey(ownSeed, secretKey, keys.publicKey);
+      secretKey = LockedBuffer.alloc(MLKEM768_SECRET_KEY_BYTES);
+      const publicKey = new Uint8Array(MLKEM768_PUBLIC_KEY_BYTES);
+      const sk = secretKey.bytes();
+      const s = ownSeed.bytes();
+      if (
+        shim().smem_kem_mlkem768_seed_keypair(publicKey, publicKey.length, sk, sk.length, s, s.length) !== 0
+      ) {
+        throw new Error("ML-KEM-768 key generation failed in the shim");
+      }
+      return new MlKem768PrivateKey(ownSeed, secretKey, publicKey);
     } catch (error) {
       ownSeed.destroy();
+      secretKey?.destroy();
       throw error;
     }
   }
@@ -99,7 +103,14 @@ export class MlKem768PrivateKey implements Disposable {
         `invalid ML-KEM-768 ciphertext: ${cipherText.length} bytes, expected ${MLKEM768_CIPHERTEXT_BYTES}`,
       );
     }
-    return lockAndWipe(ml_kem768.decapsulate(cipherText, this.#secretKey.bytes()));
+    const out = LockedBuffer.alloc(MLKEM768_SHARED_SECRET_BYTES);
+    const ss = out.bytes();
+    const sk = this.#secretKey.bytes();
+    if (shim().smem_kem_mlkem768_dec(ss, ss.length, cipherText, cipherText.length, sk, sk.length) !== 0) {
+      out.destroy();
+      throw new Error("ML-KEM-768 decapsulation failed in the shim");
+    }
+    return out;
   }
 
   destroy(): void {
@@ -118,16 +129,32 @@ export interface Encapsulation {
 }
 
 /**
- * Encapsulates to `publicKey`. `message` (32 bytes) is the FIPS 203 randomness m, drawn into
- * locked memory when not given (tests pass it to check known answers).
+ * Encapsulates to `publicKey`. `message` (32 bytes) is the FIPS 203 randomness m, for
+ * known-answer tests; without it the shim draws m itself and wipes it. A key that fails the
+ * FIPS 203 modulus check is refused by the shim (FormatError).
  */
 export function mlkem768Encapsulate(publicKey: Uint8Array, message?: Uint8Array): Encapsulation {
-  validateMlKem768PublicKey(publicKey);
-  using m = LockedBuffer.random(32);
-  if (message) {
-    requireLength("ML-KEM-768 encapsulation randomness", message, 32);
-    m.bytes().set(message);
+  if (publicKey.length !== MLKEM768_PUBLIC_KEY_BYTES) validateMlKem768PublicKey(publicKey);
+  if (message) requireLength("ML-KEM-768 encapsulation randomness", message, MLKEM768_COIN_BYTES);
+  const cipherText = new Uint8Array(MLKEM768_CIPHERTEXT_BYTES);
+  const sharedSecret = LockedBuffer.alloc(MLKEM768_SHARED_SECRET_BYTES);
+  const ss = sharedSecret.bytes();
+  const lib = shim();
+  const rc = message
+    ? lib.smem_kem_mlkem768_enc_deterministic(
+        cipherText,
+        cipherText.length,
+        ss,
+        ss.length,
+        publicKey,
+        publicKey.length,
+        message,
+        message.length,
+      )
+    : lib.smem_kem_mlkem768_enc(cipherText, cipherText.length, ss, ss.length, publicKey, publicKey.length);
+  if (rc !== 0) {
+    sharedSecret.destroy();
+    throw new FormatError(UNREDUCED);
   }
-  const result = ml_kem768.encapsulate(publicKey, m.bytes());
-  return { cipherText: result.cipherText, sharedSecret: lockAndWipe(result.sharedSecret) };
+  return { cipherText, sharedSecret };
 }
