@@ -30,7 +30,6 @@ const shim_sources = [_][]const u8{
     "src/guarded_alloc.c",
     "src/process.c",
     "src/crypto.c",
-    "src/sha3.c",
     "src/kdf.c",
     "src/lock.c",
     "src/stream.c",

@@ -16,6 +16,13 @@ int smem_blake2b(uint8_t *out, size_t outlen, const uint8_t *in, size_t inlen, c
                                       keylen ? key : NULL, keylen);
 }
 
+/* SHA3-256 (FIPS 202) is libsodium's since 1.0.22; out may alias in (the KDF chain hashes its
+ * digest in place). libsodium wipes its sponge state. */
+int smem_sha3_256(uint8_t out[32], const uint8_t *in, size_t inlen)
+{
+    return crypto_hash_sha3256(out, smem_nonnull_in(in, inlen), (unsigned long long) inlen);
+}
+
 int smem_hmac_sha256(uint8_t out[32], const uint8_t *msg, size_t msglen, const uint8_t *key,
                      size_t keylen)
 {
