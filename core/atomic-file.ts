@@ -1,7 +1,8 @@
 // Atomic named outputs (DESIGN 3.4): bytes go to a temp file beside the target (mode 0600), which
 // is fsynced and renamed over the target only on commit(); abort() or any failure removes it and
-// leaves an existing target untouched. A target that is a character device or a FIFO (/dev/null,
-// /dev/stdout, a named pipe) cannot be replaced by rename and is written straight through.
+// leaves an existing target untouched. A target that is a character device, a FIFO or a socket
+// (/dev/null, /dev/stdout, a named pipe) cannot be replaced by rename and is written straight
+// through; /dev/stdout, /dev/stderr and /dev/fd/N are written on the descriptor itself.
 import {
   closeSync,
   constants,
@@ -43,10 +44,24 @@ function resolveTarget(target: string): string {
 function isStreamDevice(path: string): boolean {
   try {
     const st = statSync(path);
-    return st.isCharacterDevice() || st.isFIFO();
+    return st.isCharacterDevice() || st.isFIFO() || st.isSocket();
   } catch {
     return false;
   }
+}
+
+/**
+ * The descriptor a path names when it is one of this process's own (/dev/stdout, /dev/stderr,
+ * /dev/fd/N, /proc/self/fd/N): written directly and never closed. Re-opening such a path fails
+ * for a socket (a child's stdout under Node or Bun is a socketpair), and resolving it gives a
+ * pseudo-name such as "pipe:[N]", which is not a path at all.
+ */
+function ownDescriptor(path: string): number | null {
+  if (process.platform === "win32") return null;
+  if (path === "/dev/stdout") return 1;
+  if (path === "/dev/stderr") return 2;
+  const m = /^\/(?:dev\/fd|proc\/self\/fd)\/(\d+)$/.exec(path);
+  return m ? Number(m[1]) : null;
 }
 
 export class AtomicFile implements Disposable {
@@ -55,26 +70,33 @@ export class AtomicFile implements Disposable {
   /** The temp file's path, or null when writing straight through to a device or FIFO. */
   readonly tempPath: string | null;
   #fd: number | null;
+  /** False for a descriptor the process already had (stdout): it is written, never closed. */
+  readonly #ownsFd: boolean;
   #done = false;
   #unregister: () => void;
 
-  private constructor(target: string, tempPath: string | null, fd: number) {
+  private constructor(target: string, tempPath: string | null, fd: number, ownsFd = true) {
     this.target = target;
     this.tempPath = tempPath;
     this.#fd = fd;
+    this.#ownsFd = ownsFd;
     this.#unregister = tempPath ? onCleanup(() => this.#discard()) : () => {};
   }
 
   /** Opens a temp file in the target's directory (or the device itself); throws IoError. */
   static create(target: string): AtomicFile {
-    const real = resolveTarget(target);
-    if (isStreamDevice(real)) {
+    // Devices, FIFOs and sockets are checked on the path as given (stat follows links) and
+    // written through it, never through what it resolves to.
+    if (isStreamDevice(target)) {
+      const own = ownDescriptor(target);
+      if (own !== null) return new AtomicFile(target, null, own, false);
       try {
-        return new AtomicFile(real, null, openSync(real, "w"));
+        return new AtomicFile(target, null, openSync(target, "w"));
       } catch (err) {
         throw new IoError(`cannot open ${target} for writing: ${describe(err)}`);
       }
     }
+    const real = resolveTarget(target);
     const dir = dirname(real);
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
     for (let attempt = 0; ; attempt++) {
@@ -125,7 +147,7 @@ export class AtomicFile implements Disposable {
     if (this.tempPath === null) {
       this.#done = true;
       this.#fd = null;
-      closeSync(fd);
+      if (this.#ownsFd) closeSync(fd);
       return;
     }
     try {
@@ -183,14 +205,14 @@ export class AtomicFile implements Disposable {
 
   #discard(): void {
     this.#done = true;
-    if (this.#fd !== null) {
+    if (this.#fd !== null && this.#ownsFd) {
       try {
         closeSync(this.#fd);
       } catch {
         // Already closed by a failed write.
       }
-      this.#fd = null;
     }
+    this.#fd = null;
     if (this.tempPath !== null) {
       try {
         unlinkSync(this.tempPath);

@@ -147,6 +147,38 @@ describe("AtomicFile", () => {
     expect(readdirSync(dir)).toEqual(["pipe"]);
   });
 
+  // A child's stdout is a socketpair under spawnSync and a pipe under a shell's `|`: both must
+  // reach the reader, leave stdout open, and create nothing in the working directory (resolving
+  // /dev/stdout gives "pipe:[N]" / "socket:[N]", which once became a file of that name).
+  test("/dev/stdout and /dev/fd/1 on a socket or a pipe are written through the descriptor", () => {
+    const core = join(import.meta.dir, "..", "..", "core", "index.ts");
+    for (const path of ["/dev/stdout", "/dev/fd/1"]) {
+      const script = `import { AtomicFile } from ${JSON.stringify(core)};
+        const f = AtomicFile.create(${JSON.stringify(path)});
+        if (f.tempPath !== null) throw new Error("temp file for ${path}");
+        f.write(new TextEncoder().encode("through stdout"));
+        f.commit();
+        process.stdout.write(" and still open");`;
+      const viaSocket = spawnSync(process.execPath, ["-e", script], {
+        cwd: dir,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const viaPipe = spawnSync(
+        "bash",
+        ["-c", 'set -o pipefail; "$0" -e "$1" | cat', process.execPath, script],
+        {
+          cwd: dir,
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      for (const r of [viaSocket, viaPipe]) {
+        expect([path, r.stderr.toString(), r.status]).toEqual([path, "", 0]);
+        expect(r.stdout.toString()).toBe("through stdout and still open");
+      }
+      expect(readdirSync(dir)).toEqual([]);
+    }
+  });
+
   test("runCleanups (the signal path) removes live temp files", () => {
     const target = join(dir, "interrupted.bin");
     const file = AtomicFile.create(target);
