@@ -4,10 +4,11 @@
  * Chunk i of a payload is ChaCha20-Poly1305 (IETF) under the payload key with the 12-byte nonce
  * counter(11 bytes, big-endian) || last(1 byte: 0x01 on the final chunk, else 0x00). Every chunk
  * but the final one carries exactly 64 KiB of plaintext; the final one carries 1..64 KiB, or 0
- * bytes when the whole payload is empty. Chunks are independent, so a batch is cut into
- * contiguous ranges and each range runs on its own thread (the calling thread takes the first,
- * a persistent pool the others). Thread creation failing is not an error: the calling thread
- * then does that range itself.
+ * bytes when the whole payload is empty. Chunks are independent: the calling thread and a
+ * persistent pool take the batch's chunks one at a time from a shared counter, so a thread that
+ * loses its core for a while (to the reader, the writer or a KDF) holds back one chunk, not a
+ * fixed share of the batch. Thread creation failing is not an error: the calling thread then
+ * does the work itself.
  */
 #include "smem_shim.h"
 
@@ -38,13 +39,9 @@ typedef struct {
     uint64_t count;       /* chunks in the whole batch */
     int final;            /* the batch's last chunk is the payload's final chunk */
     int open;             /* 1 = decrypt, 0 = encrypt */
+    uint64_t next;        /* next chunk to take (atomic) */
+    uint64_t failed;      /* lowest chunk that did not authenticate, or NO_FAILURE (atomic) */
 } batch_t;
-
-typedef struct {
-    const batch_t *batch;
-    uint64_t begin, end;  /* chunk range [begin, end) */
-    uint64_t failed;      /* first chunk of the range that did not authenticate, or NO_FAILURE */
-} range_t;
 
 static void make_nonce(uint8_t nonce[12], uint64_t counter, int last)
 {
@@ -93,14 +90,18 @@ static int do_chunk(const batch_t *b, uint64_t i, int last)
     return rc;
 }
 
-static void run_range(range_t *r)
+/* Takes chunks from the batch until none is left. After a failure no chunk above it is taken:
+ * every chunk below the lowest failure was taken before it, so it is still finished. */
+static void run_chunks(batch_t *b)
 {
-    uint64_t i;
-    r->failed = NO_FAILURE;
-    for (i = r->begin; i < r->end; i++) {
-        if (do_chunk(r->batch, i, chunk_is_last(r->batch, i)) != 0) {
-            r->failed = i;
-            return; /* later chunks of this range are never opened, so never released */
+    for (;;) {
+        uint64_t i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
+        if (i >= b->count || i > __atomic_load_n(&b->failed, __ATOMIC_RELAXED)) return;
+        if (do_chunk(b, i, chunk_is_last(b, i)) != 0) {
+            uint64_t seen = __atomic_load_n(&b->failed, __ATOMIC_RELAXED);
+            while (i < seen && !__atomic_compare_exchange_n(&b->failed, &seen, i, 1, __ATOMIC_RELAXED,
+                                                             __ATOMIC_RELAXED)) {
+            }
         }
     }
 }
@@ -126,8 +127,7 @@ unsigned smem_stream_default_threads(void)
 /* ---- a persistent worker pool ----------------------------------------------------------------
  * Starting threads for every batch would cost tens of microseconds per call; the workers are
  * started once, on first need, and then sleep on a condition variable between batches. One batch
- * runs at a time (batch_lock); worker i runs range i of the posted batch, the calling thread runs
- * range 0 and any range whose worker could not be started. */
+ * runs at a time (batch_lock); the calling thread and the workers asked for take its chunks. */
 #if defined(_WIN32)
 typedef SRWLOCK lock_t;
 typedef CONDITION_VARIABLE cond_t;
@@ -156,8 +156,8 @@ static cond_t work_cv = COND_INIT;
 static cond_t done_cv = COND_INIT;
 static unsigned pool_workers = 0;     /* started workers, numbered 1..pool_workers */
 static uint64_t pool_generation = 0;
-static range_t *pool_ranges = NULL;
-static unsigned pool_range_count = 0;
+static batch_t *pool_batch = NULL;
+static unsigned pool_helpers = 0;     /* workers 1..pool_helpers work on pool_batch */
 static unsigned pool_pending = 0;
 
 static void worker_loop(unsigned index)
@@ -167,10 +167,10 @@ static void worker_loop(unsigned index)
     for (;;) {
         while (pool_generation == seen) cond_wait(&work_cv, &pool_lock);
         seen = pool_generation;
-        if (index < pool_range_count) {
-            range_t *r = &pool_ranges[index];
+        if (index <= pool_helpers) {
+            batch_t *b = pool_batch;
             lock_release(&pool_lock);
-            run_range(r);
+            run_chunks(b);
             lock_acquire(&pool_lock);
             if (--pool_pending == 0) cond_signal(&done_cv);
         }
@@ -214,39 +214,37 @@ static void grow_pool(unsigned want)
     }
 }
 
-/* Runs ranges[0..n) on the pool and the calling thread. */
-static void run_ranges(range_t *ranges, unsigned n)
+/* Runs the batch on the calling thread and up to `helpers` pool workers. */
+static void run_on_pool(batch_t *b, unsigned helpers)
 {
-    unsigned t, on_workers;
+    unsigned on_workers;
 
     lock_acquire(&batch_lock);
     lock_acquire(&pool_lock);
-    grow_pool(n - 1);
-    on_workers = pool_workers < n - 1 ? pool_workers : n - 1;
-    pool_ranges = ranges;
-    pool_range_count = on_workers + 1; /* workers 1..on_workers take ranges 1..on_workers */
+    grow_pool(helpers);
+    on_workers = pool_workers < helpers ? pool_workers : helpers;
+    pool_batch = b;
+    pool_helpers = on_workers;
     pool_pending = on_workers;
     pool_generation++;
     if (on_workers > 0) cond_broadcast(&work_cv);
     lock_release(&pool_lock);
 
-    run_range(&ranges[0]);
-    for (t = on_workers + 1; t < n; t++) run_range(&ranges[t]); /* fallback: no worker for these */
+    run_chunks(b);
 
+    /* The batch lives on the caller's stack: every worker asked must be done with it. */
     lock_acquire(&pool_lock);
     while (pool_pending > 0) cond_wait(&done_cv, &pool_lock);
-    pool_ranges = NULL;
-    pool_range_count = 0;
+    pool_batch = NULL;
+    pool_helpers = 0;
     lock_release(&pool_lock);
     lock_release(&batch_lock);
 }
 
 /* Runs every chunk of the batch; returns the first chunk that failed, or NO_FAILURE. */
-static uint64_t run_batch(const batch_t *b, unsigned threads)
+static uint64_t run_batch(batch_t *b, unsigned threads)
 {
-    range_t ranges[smem_STREAM_MAX_THREADS];
-    uint64_t per, extra, at = 0, failed = NO_FAILURE;
-    unsigned t, n;
+    unsigned n;
 
     if (threads == 0) threads = smem_stream_default_threads();
     if (threads > smem_STREAM_MAX_THREADS) threads = smem_STREAM_MAX_THREADS;
@@ -255,24 +253,14 @@ static uint64_t run_batch(const batch_t *b, unsigned threads)
         n = (unsigned) (b->count / MIN_CHUNKS_PER_THREAD);
         if (n == 0) n = 1;
     }
-    per = b->count / n;
-    extra = b->count % n;
-    for (t = 0; t < n; t++) {
-        ranges[t].batch = b;
-        ranges[t].begin = at;
-        at += per + (t < extra ? 1 : 0);
-        ranges[t].end = at;
-        ranges[t].failed = NO_FAILURE;
-    }
+    b->next = 0;
+    b->failed = NO_FAILURE;
     if (n == 1) {
-        run_range(&ranges[0]);
+        run_chunks(b);
     } else {
-        run_ranges(ranges, n);
+        run_on_pool(b, n - 1);
     }
-    for (t = 0; t < n; t++) {
-        if (ranges[t].failed < failed) failed = ranges[t].failed;
-    }
-    return failed;
+    return b->failed;
 }
 
 int smem_stream_seal(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_len,
@@ -369,7 +357,7 @@ int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_
         rc = smem_STREAM_EEMPTY;
     }
     if (failed != NO_FAILURE) {
-        /* Nothing after the released chunks may leave: later ranges may have decrypted
+        /* Nothing after the released chunks may leave: other threads may have decrypted later chunks
          * already, so wipe everything from there to the end of the output. */
         size_t from = (size_t) failed * CHUNK;
         if (from < out_len) sodium_memzero(out + from, out_len - from);
