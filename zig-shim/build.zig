@@ -34,6 +34,7 @@ const shim_sources = [_][]const u8{
     "src/lock.c",
     "src/stream.c",
     "src/kem.c",
+    "src/chacha_poly.c",
 };
 
 pub fn build(b: *std.Build) !void {

@@ -87,8 +87,8 @@ int smem_aead_chacha20poly1305_ietf_encrypt(uint8_t *c, const uint8_t *m, size_t
     if (mlen > crypto_aead_chacha20poly1305_ietf_MESSAGEBYTES_MAX) {
         return -1;
     }
-    return crypto_aead_chacha20poly1305_ietf_encrypt(c, NULL, m, (unsigned long long) mlen, ad,
-                                                     (unsigned long long) adlen, NULL, npub, k);
+    smem_cp_seal(c, smem_nonnull_in(m, mlen), mlen, smem_nonnull_in(ad, adlen), adlen, npub, k);
+    return 0;
 }
 
 int smem_aead_chacha20poly1305_ietf_decrypt(uint8_t *m, const uint8_t *c, size_t clen, const uint8_t *ad,
@@ -97,8 +97,7 @@ int smem_aead_chacha20poly1305_ietf_decrypt(uint8_t *m, const uint8_t *c, size_t
     if (clen < crypto_aead_chacha20poly1305_ietf_ABYTES) {
         return -1;
     }
-    return crypto_aead_chacha20poly1305_ietf_decrypt(m, NULL, NULL, c, (unsigned long long) clen, ad,
-                                                     (unsigned long long) adlen, npub, k);
+    return smem_cp_open(m, c, clen, smem_nonnull_in(ad, adlen), adlen, npub, k);
 }
 
 int smem_x25519(uint8_t q[32], const uint8_t n[32], const uint8_t p[32])

@@ -11,6 +11,7 @@
  * does the work itself.
  */
 #include "smem_shim.h"
+#include "internal.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -76,15 +77,11 @@ static int do_chunk(const batch_t *b, uint64_t i, int last)
 
     make_nonce(nonce, b->first_counter + i, last);
     if (b->open) {
-        rc = crypto_aead_chacha20poly1305_ietf_decrypt(b->out + (size_t) i * CHUNK, NULL, NULL,
-                                                       b->in + (size_t) i * SEALED,
-                                                       (unsigned long long) (m + TAG), NULL, 0,
-                                                       nonce, b->key);
+        rc = smem_cp_open(b->out + (size_t) i * CHUNK, b->in + (size_t) i * SEALED, m + TAG, NULL, 0, nonce,
+                          b->key);
     } else {
-        rc = crypto_aead_chacha20poly1305_ietf_encrypt(b->out + (size_t) i * SEALED, NULL,
-                                                       b->in + (size_t) i * CHUNK,
-                                                       (unsigned long long) m, NULL, 0, NULL,
-                                                       nonce, b->key);
+        smem_cp_seal(b->out + (size_t) i * SEALED, b->in + (size_t) i * CHUNK, m, NULL, 0, nonce, b->key);
+        rc = 0;
     }
     sodium_memzero(nonce, sizeof nonce);
     return rc;
