@@ -35,6 +35,7 @@ const shim_sources = [_][]const u8{
     "src/stream.c",
     "src/kem.c",
     "src/chacha_poly.c",
+    "src/poly1305.c",
 };
 
 pub fn build(b: *std.Build) !void {

@@ -2,9 +2,10 @@
  * ChaCha20-Poly1305 (IETF, RFC 8439 section 2.8) for the STREAM payload and the age key wraps,
  * with a ChaCha20 keystream kernel for AVX-512 written from RFC 8439 section 2.3: sixteen blocks
  * at a time, one 512-bit register per state word (lane b holds block b). It is used when the CPU
- * and the OS support AVX-512F (checked at run time by libsodium's CPU probe); everything else, the
- * tail shorter than sixteen blocks, and Poly1305 go through libsodium. The result is bit for bit
- * libsodium's crypto_aead_chacha20poly1305_ietf_* (zig-shim/tests/test_chacha_poly.c checks it).
+ * and the OS support AVX-512F (checked at run time by libsodium's CPU probe); other CPUs and the
+ * tail shorter than sixteen blocks go through libsodium's ChaCha20. Poly1305 is src/poly1305.c.
+ * The result is bit for bit libsodium's crypto_aead_chacha20poly1305_ietf_*
+ * (zig-shim/tests/test_chacha_poly.c checks it).
  */
 #include "internal.h"
 
@@ -165,26 +166,25 @@ static const uint8_t zero_pad[16];
 static void aead_tag(uint8_t tag[16], const uint8_t *c, size_t clen, const uint8_t *ad, size_t adlen,
                      const uint8_t nonce[12], const uint8_t key[32])
 {
-    crypto_onetimeauth_poly1305_state st;
+    smem_poly1305_t st;
     uint8_t block0[64];
     uint8_t lengths[16];
 
     crypto_stream_chacha20_ietf(block0, sizeof block0, nonce, key);
-    crypto_onetimeauth_poly1305_init(&st, block0);
+    smem_poly1305_init(&st, block0);
     sodium_memzero(block0, sizeof block0);
     if (adlen > 0) {
-        crypto_onetimeauth_poly1305_update(&st, ad, (unsigned long long) adlen);
-        crypto_onetimeauth_poly1305_update(&st, zero_pad, (0x10 - adlen) & 0xf);
+        smem_poly1305_update(&st, ad, adlen);
+        smem_poly1305_update(&st, zero_pad, (0x10 - adlen) & 0xf);
     }
     if (clen > 0) {
-        crypto_onetimeauth_poly1305_update(&st, c, (unsigned long long) clen);
-        crypto_onetimeauth_poly1305_update(&st, zero_pad, (0x10 - clen) & 0xf);
+        smem_poly1305_update(&st, c, clen);
+        smem_poly1305_update(&st, zero_pad, (0x10 - clen) & 0xf);
     }
     store64_le(lengths, (uint64_t) adlen);
     store64_le(lengths + 8, (uint64_t) clen);
-    crypto_onetimeauth_poly1305_update(&st, lengths, sizeof lengths);
-    crypto_onetimeauth_poly1305_final(&st, tag);
-    sodium_memzero(&st, sizeof st);
+    smem_poly1305_update(&st, lengths, sizeof lengths);
+    smem_poly1305_final(&st, tag); /* wipes st */
 }
 
 void smem_cp_seal(uint8_t *c, const uint8_t *m, size_t mlen, const uint8_t *ad, size_t adlen,

@@ -30,6 +30,17 @@ void smem_cp_seal(uint8_t *c, const uint8_t *m, size_t mlen, const uint8_t *ad, 
 int smem_cp_open(uint8_t *m, const uint8_t *c, size_t clen, const uint8_t *ad, size_t adlen,
                  const uint8_t nonce[12], const uint8_t key[32]);
 
+/* Poly1305 of src/poly1305.c (AVX-512 IFMA for long messages where the CPU has it). */
+typedef struct {
+    uint64_t r[3], h[3], pad[2];
+    uint8_t buf[16];
+    size_t leftover;
+} smem_poly1305_t;
+void smem_poly1305_init(smem_poly1305_t *st, const uint8_t key[32]);
+void smem_poly1305_update(smem_poly1305_t *st, const uint8_t *m, size_t len);
+void smem_poly1305_final(smem_poly1305_t *st, uint8_t tag[16]);
+int smem_poly1305_kernel_active(void);
+
 #if defined(_WIN32)
 /* Windows Error Reporting's per-process exclusion list (Windows 10+, looked up at run time so the
  * DLL still loads where it is missing). Best effort: the list holds a bounded number of blocks. */
