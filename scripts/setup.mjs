@@ -122,15 +122,26 @@ function ensureZig() {
 }
 
 // ---- 3. libsodium source ---------------------------------------------------------------------
+// Node's fetch first; curl when that fails (curl honours http_proxy / https_proxy, fetch does
+// not). Whatever arrives is hash-checked by the caller before use.
 async function downloadTo(url, path) {
-  let res;
+  let why;
   try {
-    res = await fetch(url);
+    const res = await fetch(url);
+    if (res.ok) {
+      writeFileSync(path, Buffer.from(await res.arrayBuffer()));
+      return;
+    }
+    why = `HTTP ${res.status}`;
   } catch (e) {
-    die(`cannot download ${url}: ${e.cause?.message ?? e.message} (see README, "Other machines")`);
+    why = e.cause?.message ?? e.message;
   }
-  if (!res.ok) die(`cannot download ${url}: HTTP ${res.status}`);
-  writeFileSync(path, Buffer.from(await res.arrayBuffer()));
+  const curl = spawnSync("curl", ["-fsSL", "--retry", "2", "-o", path, url], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  if (curl.status === 0) return;
+  const curlWhy = curl.error ? curl.error.message : curl.stderr.toString().trim();
+  die(`cannot download ${url}: ${why}; curl: ${curlWhy} (see README, "Other machines")`);
 }
 
 // The release tarball ships version.h.in for configure to fill in; the values come from
