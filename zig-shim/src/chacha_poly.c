@@ -25,10 +25,12 @@
 
 #define KERNEL_BYTES 1024U /* sixteen 64-byte blocks */
 
+#if defined(HAVE_AVX512_KERNEL) /* its only user; unused (an error under -Werror) elsewhere */
 static uint32_t load32_le(const uint8_t *p)
 {
     return (uint32_t) p[0] | ((uint32_t) p[1] << 8) | ((uint32_t) p[2] << 16) | ((uint32_t) p[3] << 24);
 }
+#endif
 
 static void store64_le(uint8_t *p, uint64_t v)
 {
