@@ -1,10 +1,10 @@
 /*
  * Poly1305 (RFC 8439 section 2.5) for src/chacha_poly.c, written from the RFC: the accumulator
  * and r in three limbs of 44, 44 and 42 bits (radix 2^44), so that a product of two limbs fits
- * the 52-bit multipliers of AVX-512 IFMA. Long messages run eight blocks at a time where the CPU
- * has AVX-512 IFMA: lane j of the vector accumulator collects blocks j, j+8, j+16, … by Horner's
- * rule with r^8, and at the end lane j is multiplied by r^(8-j) and the lanes are summed, which
- * is the same polynomial in r as one block at a time. Everything else (short messages, the last
+ * the 52-bit multipliers of AVX-512 IFMA. Long messages run sixteen blocks at a time where the
+ * CPU has AVX-512 IFMA: lane j of the vector accumulators collects blocks j, j+16, j+32, … by
+ * Horner's rule with r^16, and at the end lane j is multiplied by r^(16-j) and the lanes are
+ * summed, which is the same polynomial in r as one block at a time. Everything else (short messages, the last
  * blocks, other CPUs) is the scalar code below with 64x64->128-bit products.
  *
  * Arithmetic modulo p = 2^130 - 5: a limb product of weight 2^132 folds back as x20 (2^132 =
@@ -29,7 +29,7 @@
 
 #define M44 ((uint64_t) 0xfffffffffffULL)
 #define M42 ((uint64_t) 0x3ffffffffffULL)
-#define VECTOR_MIN_BYTES 256U /* below this, the set-up and the lane sum cost more than they save */
+#define VECTOR_MIN_BYTES 512U /* below this, the set-up and the lane sum cost more than they save */
 
 typedef unsigned __int128 u128;
 
@@ -158,46 +158,58 @@ IFMA_TARGET static inline __m512i times20(__m512i x)
     return _mm512_add_epi64(_mm512_slli_epi64(x, 4), _mm512_slli_epi64(x, 2));
 }
 
-/* Absorbs `groups` x 8 full blocks into st->h. */
+/* Absorbs `groups` x 16 full blocks into st->h, as two independent eight-lane accumulators (the
+ * first takes blocks 0..7 of every 256 bytes, the second 8..15), so that one's multiplications
+ * run while the other's wait for their results. */
 IFMA_TARGET static void vector_blocks(smem_poly1305_t *st, const uint8_t *m, size_t groups)
 {
-    uint64_t pw[9][3]; /* pw[k] = r^k */
-    __m512i r8[3], s1, s2, rl[3], sl1, sl2, acc[3], msg[3];
+    uint64_t pw[17][3]; /* pw[k] = r^k */
+    __m512i r16[3], s1, s2, ra[3], sa1, sa2, rb[3], sb1, sb2, acc[3], bcc[3], msg[3];
     uint64_t lanes[3][8];
     int k, j;
 
     memcpy(pw[1], st->r, sizeof pw[1]);
-    for (k = 2; k <= 8; k++) {
+    for (k = 2; k <= 16; k++) {
         memcpy(pw[k], pw[k - 1], sizeof pw[k]);
         mul_limbs(pw[k], st->r, st->r[1] * 20, st->r[2] * 20);
     }
     for (j = 0; j < 3; j++) {
-        r8[j] = _mm512_set1_epi64((long long) pw[8][j]);
-        /* lane j gets r^(8-j) */
-        rl[j] = _mm512_set_epi64((long long) pw[1][j], (long long) pw[2][j], (long long) pw[3][j],
+        r16[j] = _mm512_set1_epi64((long long) pw[16][j]);
+        /* lane i of the first gets r^(16-i), of the second r^(8-i) */
+        ra[j] = _mm512_set_epi64((long long) pw[9][j], (long long) pw[10][j], (long long) pw[11][j],
+                                 (long long) pw[12][j], (long long) pw[13][j], (long long) pw[14][j],
+                                 (long long) pw[15][j], (long long) pw[16][j]);
+        rb[j] = _mm512_set_epi64((long long) pw[1][j], (long long) pw[2][j], (long long) pw[3][j],
                                  (long long) pw[4][j], (long long) pw[5][j], (long long) pw[6][j],
                                  (long long) pw[7][j], (long long) pw[8][j]);
     }
-    s1 = times20(r8[1]);
-    s2 = times20(r8[2]);
-    sl1 = times20(rl[1]);
-    sl2 = times20(rl[2]);
+    s1 = times20(r16[1]);
+    s2 = times20(r16[2]);
+    sa1 = times20(ra[1]);
+    sa2 = times20(ra[2]);
+    sb1 = times20(rb[1]);
+    sb2 = times20(rb[2]);
 
     /* The running h joins block 0 (lane 0): it is multiplied by r^n exactly as block 0 is. */
     vec_load(acc, m);
+    vec_load(bcc, m + 128);
     for (j = 0; j < 3; j++) {
         acc[j] = _mm512_add_epi64(acc[j], _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, (long long) st->h[j]));
     }
-    for (m += 128; --groups > 0; m += 128) {
-        vec_mul(acc, r8, s1, s2);
+    for (m += 256; --groups > 0; m += 256) {
+        vec_mul(acc, r16, s1, s2);
+        vec_mul(bcc, r16, s1, s2);
         vec_load(msg, m);
         for (j = 0; j < 3; j++) acc[j] = _mm512_add_epi64(acc[j], msg[j]);
+        vec_load(msg, m + 128);
+        for (j = 0; j < 3; j++) bcc[j] = _mm512_add_epi64(bcc[j], msg[j]);
     }
-    vec_mul(acc, rl, sl1, sl2);
-    for (j = 0; j < 3; j++) _mm512_storeu_si512((void *) lanes[j], acc[j]);
+    vec_mul(acc, ra, sa1, sa2);
+    vec_mul(bcc, rb, sb1, sb2);
+    for (j = 0; j < 3; j++) _mm512_storeu_si512((void *) lanes[j], _mm512_add_epi64(acc[j], bcc[j]));
     for (j = 0; j < 3; j++) {
         uint64_t sum = 0;
-        for (k = 0; k < 8; k++) sum += lanes[j][k]; /* each below 2^45: no overflow */
+        for (k = 0; k < 8; k++) sum += lanes[j][k]; /* each below 2^46: no overflow */
         st->h[j] = sum;
     }
     /* Carry the sum back into limb ranges. */
@@ -271,10 +283,10 @@ void smem_poly1305_update(smem_poly1305_t *st, const uint8_t *m, size_t len)
     }
 #if defined(HAVE_IFMA_KERNEL)
     if (len >= VECTOR_MIN_BYTES && ifma_available()) {
-        size_t groups = len / 128;
+        size_t groups = len / 256;
         vector_blocks(st, m, groups);
-        m += groups * 128;
-        len -= groups * 128;
+        m += groups * 256;
+        len -= groups * 256;
     }
 #endif
     if (len >= 16) {
