@@ -74,8 +74,16 @@ export function openOutput(path: string | undefined, opts: { binary: boolean; hi
     return { sink: new FdSink(1, "standard output"), finish() {}, abort() {} };
   }
   const file = AtomicFile.create(path);
+  const sink: ByteSink = { write: (bytes) => file.writeAsync(bytes) };
+  if (file.seekable) {
+    // seal writes the payload behind a reserved header while a passphrase KDF runs.
+    sink.reserve = async (length) => {
+      const at = await file.reserveAsync(length);
+      return { fill: (bytes) => file.writeAtAsync(bytes, at) };
+    };
+  }
   return {
-    sink: { write: (bytes) => file.writeAsync(bytes) },
+    sink,
     finish: () => file.commit(),
     abort: () => file.abort(),
   };

@@ -70,6 +70,8 @@ export class AtomicFile implements Disposable {
   /** The temp file's path, or null when writing straight through to a device or FIFO. */
   readonly tempPath: string | null;
   #fd: number | null;
+  /** Bytes written so far (write, writeAsync, reserveAsync). */
+  #length = 0;
   /** False for a descriptor the process already had (stdout): it is written, never closed. */
   readonly #ownsFd: boolean;
   #done = false;
@@ -120,6 +122,44 @@ export class AtomicFile implements Disposable {
       this.abort();
       throw new IoError(`cannot write ${this.target}: ${describe(err)}`);
     }
+    this.#length += bytes.length;
+  }
+
+  /** True when bytes can be written out of order (a temp file, not a device or FIFO). */
+  get seekable(): boolean {
+    return this.tempPath !== null;
+  }
+
+  /**
+   * Keeps the next `length` bytes of a temp file for later (zeros until then) and returns their
+   * offset, for writeAtAsync: a header that is known only after the bytes behind it.
+   */
+  async reserveAsync(length: number): Promise<number> {
+    if (!this.seekable) throw new Error("internal error: cannot reserve bytes on a device or FIFO");
+    const at = this.#length;
+    await this.writeAsync(new Uint8Array(length));
+    return at;
+  }
+
+  /** Overwrites bytes already written (reserved) at `position`; the end of the file stays. */
+  async writeAtAsync(bytes: Uint8Array, position: number): Promise<void> {
+    const fd = this.#openFd();
+    if (!this.seekable || position + bytes.length > this.#length) {
+      throw new Error("internal error: writeAtAsync outside the bytes written");
+    }
+    let offset = 0;
+    try {
+      while (offset < bytes.length) {
+        offset += await new Promise<number>((resolve, reject) =>
+          write(fd, bytes, offset, bytes.length - offset, position + offset, (err, n) =>
+            err ? reject(err) : resolve(n),
+          ),
+        );
+      }
+    } catch (err) {
+      this.abort();
+      throw new IoError(`cannot write ${this.target}: ${describe(err)}`);
+    }
   }
 
   /**
@@ -139,6 +179,7 @@ export class AtomicFile implements Disposable {
       this.abort();
       throw new IoError(`cannot write ${this.target}: ${describe(err)}`);
     }
+    this.#length += bytes.length;
   }
 
   /** fsync, rename over the target, fsync the directory. On failure the temp file is removed. */

@@ -81,6 +81,7 @@ export {
   argon2idInto,
   DEFAULT_KDF,
   deriveKey,
+  deriveKeyAsync,
   KDF_KEY_BYTES,
   type KdfParams,
   scryptInto,

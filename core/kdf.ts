@@ -57,6 +57,48 @@ export function deriveKey(passphrase: KeyBytes, salt: Uint8Array, p: KdfParams =
   return key;
 }
 
+const POLL_MS = 1;
+
+/**
+ * deriveKey on a native thread of its own: the caller's event loop keeps running (seal encrypts
+ * the payload meanwhile). The job copies the passphrase into locked memory it owns and wipes it
+ * when done. Where no thread can start it falls back to deriveKey. The job is always finished
+ * (its thread joined) before the promise settles.
+ */
+export async function deriveKeyAsync(
+  passphrase: KeyBytes,
+  salt: Uint8Array,
+  p: KdfParams = DEFAULT_KDF,
+): Promise<LockedBuffer> {
+  validateKdfParams(p);
+  if (salt.length < KDF_MIN_SALT_BYTES) {
+    throw new RangeError(`salt must be at least ${KDF_MIN_SALT_BYTES} bytes, got ${salt.length}`);
+  }
+  const pw = viewOf(passphrase);
+  const key = LockedBuffer.alloc(KDF_KEY_BYTES);
+  const job = shim().smem_kdf_derive_start(
+    pw,
+    pw.length,
+    salt,
+    salt.length,
+    p.memoryKiB,
+    p.iterations,
+    BigInt(p.rounds),
+  );
+  if (!job) {
+    key.destroy();
+    return deriveKey(passphrase, salt, p);
+  }
+  while (shim().smem_kdf_job_done(job) !== 1) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  if (shim().smem_kdf_job_finish(job, key.bytes()) !== 0) {
+    key.destroy();
+    throw new Error("key derivation failed (out of memory for the Argon2id parameters?)");
+  }
+  return key;
+}
+
 /** Argon2id with every RFC 9106 input, into `out` (for tests and for callers needing raw Argon2id). */
 export function argon2idInto(
   out: Uint8Array,

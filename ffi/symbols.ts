@@ -71,6 +71,9 @@ export const shimSymbols = {
   },
   smem_scrypt: { args: [ptr, usize, ptr, usize, ptr, usize, u32, u32, u32], returns: i32 },
   smem_kdf_derive: { args: [ptr, ptr, usize, ptr, usize, u32, u32, u64], returns: i32 },
+  smem_kdf_derive_start: { args: [ptr, usize, ptr, usize, u32, u32, u64], returns: ptr },
+  smem_kdf_job_done: { args: [ptr], returns: i32 },
+  smem_kdf_job_finish: { args: [ptr, ptr], returns: i32 },
 
   smem_stream_seal: { args: [ptr, usize, ptr, usize, ptr, u64, i32, u32], returns: i32 },
   smem_stream_open: { args: [ptr, usize, ptr, usize, ptr, u64, i32, u32, ptr], returns: i32 },

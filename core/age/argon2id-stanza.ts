@@ -15,11 +15,11 @@
 // 64, memory x iterations at most 16 GiB-passes (about 85x the default), rounds at most 10^7.
 import { concatBytes, utf8 } from "../bytes";
 import { FormatError } from "../errors";
-import { DEFAULT_KDF, deriveKey, type KdfParams, validateKdfParams } from "../kdf";
+import { DEFAULT_KDF, deriveKey, deriveKeyAsync, type KdfParams, validateKdfParams } from "../kdf";
 import type { LockedBuffer } from "../locked-buffer";
 import { randomBytes } from "../random";
 import { decodeBase64, encodeBase64 } from "./base64";
-import { requireWrappedFileKey, wrapFileKey } from "./key-wrap";
+import { requireWrappedFileKey, WRAPPED_FILE_KEY_BYTES, wrapFileKey } from "./key-wrap";
 import { findOnlyStanza, openFileKey, parseDecimalArgument, uniqueLabel } from "./passphrase-stanza";
 import type { Identity, Recipient } from "./recipient";
 import type { Stanza } from "./stanza";
@@ -80,17 +80,33 @@ export class Argon2idRecipient implements Recipient {
     this.#params = p;
   }
 
+  #args(salt: Uint8Array): string[] {
+    const p = this.#params;
+    return [encodeBase64(salt), String(p.memoryKiB), String(p.iterations), String(p.rounds)];
+  }
+
   wrap(fileKey: LockedBuffer): Stanza[] {
     const salt = randomBytes(ARGON2ID_SALT_BYTES);
     using wrapKey = argon2idWrapKey(this.#passphrase, salt, this.#params);
-    const p = this.#params;
-    return [
-      {
-        type: ARGON2ID_STANZA,
-        args: [encodeBase64(salt), String(p.memoryKiB), String(p.iterations), String(p.rounds)],
-        body: wrapFileKey(wrapKey, fileKey),
-      },
-    ];
+    return [{ type: ARGON2ID_STANZA, args: this.#args(salt), body: wrapFileKey(wrapKey, fileKey) }];
+  }
+
+  /** The KDF on a thread of its own; the stanza's shape (salt and parameters) is known at once. */
+  wrapAsync(fileKey: LockedBuffer): { shape: Stanza[]; stanzas: Promise<Stanza[]> } {
+    const salt = randomBytes(ARGON2ID_SALT_BYTES);
+    const args = this.#args(salt);
+    const label = concatBytes(utf8(ARGON2ID_LABEL), salt);
+    const stanzas = deriveKeyAsync(this.#passphrase, label, this.#params).then((wrapKey) => {
+      try {
+        return [{ type: ARGON2ID_STANZA, args, body: wrapFileKey(wrapKey, fileKey) }];
+      } finally {
+        wrapKey.destroy();
+      }
+    });
+    return {
+      shape: [{ type: ARGON2ID_STANZA, args, body: new Uint8Array(WRAPPED_FILE_KEY_BYTES) }],
+      stanzas,
+    };
   }
 }
 

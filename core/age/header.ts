@@ -280,12 +280,7 @@ function sameLabels(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/**
- * Wraps `fileKey` (16 bytes) for every recipient and returns the whole header through the MAC
- * line and its newline. Recipients whose label sets differ cannot share a file (UsageError):
- * a passphrase must be alone, post-quantum recipients cannot be mixed with classical ones.
- */
-export function writeHeader(recipients: Recipient[], fileKey: LockedBuffer): Uint8Array {
+function checkRecipients(recipients: Recipient[], fileKey: LockedBuffer): void {
   if (recipients.length === 0) throw new UsageError("no recipients to encrypt to");
   if (fileKey.size !== FILE_KEY_BYTES) throw new RangeError(`file key must be ${FILE_KEY_BYTES} bytes`);
   const first = recipients[0]?.labels ?? [];
@@ -296,9 +291,45 @@ export function writeHeader(recipients: Recipient[], fileKey: LockedBuffer): Uin
       );
     }
   }
+}
+
+/**
+ * Wraps `fileKey` (16 bytes) for every recipient and returns the whole header through the MAC
+ * line and its newline. Recipients whose label sets differ cannot share a file (UsageError):
+ * a passphrase must be alone, post-quantum recipients cannot be mixed with classical ones.
+ */
+export function writeHeader(recipients: Recipient[], fileKey: LockedBuffer): Uint8Array {
+  checkRecipients(recipients, fileKey);
   const stanzas: Stanza[] = [];
   for (const r of recipients) stanzas.push(...r.wrap(fileKey));
   return encodeHeader(stanzas, fileKey);
+}
+
+/** Length of the encoded header (through the MAC line) for stanzas of these encoded lengths. */
+export function headerLength(stanzas: readonly Stanza[]): number {
+  return encodeHeaderWithoutMac(stanzas).length + 1 + MAC_COLUMNS + 1;
+}
+
+/**
+ * writeHeader with the wrapping on other threads, for recipients that all offer wrapAsync (else
+ * null): `length` is known at once (from their stanza shapes), the header bytes later. `fileKey`
+ * must stay alive until `header` settles. The result equals what writeHeader would write with
+ * the same stanzas.
+ */
+export function writeHeaderAsync(
+  recipients: Recipient[],
+  fileKey: LockedBuffer,
+): { length: number; header: Promise<Uint8Array> } | null {
+  checkRecipients(recipients, fileKey);
+  if (!recipients.every((r) => r.wrapAsync !== undefined)) return null;
+  const started = recipients.map((r) => (r.wrapAsync as NonNullable<Recipient["wrapAsync"]>)(fileKey));
+  const length = headerLength(started.flatMap((w) => w.shape));
+  const header = Promise.all(started.map((w) => w.stanzas)).then((parts) => {
+    const bytes = encodeHeader(parts.flat(), fileKey);
+    if (bytes.length !== length) throw new Error("internal error: the header length differs from its shape");
+    return bytes;
+  });
+  return { length, header };
 }
 
 /**

@@ -12,6 +12,13 @@ export interface Recipient {
    * a fresh random label so they can be combined with nothing else.
    */
   readonly labels?: readonly string[];
+  /**
+   * Optional: wrap on a thread of its own (a passphrase KDF). Returns at once with `shape`, the
+   * stanzas exactly as long as the real ones once encoded (same type and arguments, body zeroed),
+   * and the real stanzas later. Lets seal write the payload behind a header of known length while
+   * the KDF runs. `fileKey` must stay alive until `stanzas` settles.
+   */
+  wrapAsync?(fileKey: LockedBuffer): { shape: Stanza[]; stanzas: Promise<Stanza[]> };
 }
 
 /** Unwraps a file key from the stanzas of a header. */

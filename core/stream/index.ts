@@ -23,6 +23,7 @@ export {
   FdSink,
   FdSource,
   PrefixSource,
+  type ReservedBytes,
   readFull,
 } from "./io";
 export { deriveStreamKey, PAYLOAD_KEY_BYTES, PAYLOAD_NONCE_BYTES, payloadKey } from "./payload-key";

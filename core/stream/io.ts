@@ -13,6 +13,16 @@ export interface ByteSource {
 export interface ByteSink {
   /** Writes all of `bytes` (the caller keeps the buffer untouched until this resolves). */
   write(bytes: Uint8Array): Promise<void>;
+  /**
+   * Optional, for outputs that can be written out of order (a regular file of our own): keeps
+   * the next `length` bytes for later and goes on after them; the returned fill() writes them.
+   */
+  reserve?(length: number): Promise<ReservedBytes>;
+}
+
+/** A range kept by ByteSink.reserve; fill() writes exactly its length, once. */
+export interface ReservedBytes {
+  fill(bytes: Uint8Array): Promise<void>;
 }
 
 function describe(err: NodeJS.ErrnoException): string {

@@ -123,8 +123,24 @@ describe("AtomicFile", () => {
     expect(readdirSync(dir).sort()).toEqual(["link.txt", "real.txt"]);
   });
 
+  test("reserved bytes are filled in place later; the rest of the file stays", async () => {
+    const target = join(dir, "out.bin");
+    const file = AtomicFile.create(target);
+    expect(file.seekable).toBe(true);
+    await file.writeAsync(new Uint8Array([9]));
+    const at = await file.reserveAsync(3);
+    expect(at).toBe(1);
+    file.write(new Uint8Array([7, 7]));
+    await file.writeAsync(new Uint8Array([8]));
+    await file.writeAtAsync(new Uint8Array([1, 2, 3]), at);
+    await expect(file.writeAtAsync(new Uint8Array(4), 4)).rejects.toThrow("outside the bytes written");
+    file.commit();
+    expect([...readFileSync(target)]).toEqual([9, 1, 2, 3, 7, 7, 8]);
+  });
+
   test("/dev/null is written straight through", () => {
     const file = AtomicFile.create("/dev/null");
+    expect(file.seekable).toBe(false);
     expect(file.tempPath).toBeNull();
     file.write(new Uint8Array(100));
     file.commit();

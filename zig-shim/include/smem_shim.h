@@ -201,6 +201,17 @@ SMEM_EXPORT int smem_scrypt(uint8_t *out, size_t outlen, const uint8_t *pw, size
 SMEM_EXPORT int smem_kdf_derive(uint8_t out[32], const uint8_t *pw, size_t pwlen,
                                 const uint8_t *salt, size_t saltlen, uint32_t m_kib,
                                 uint32_t t_cost, uint64_t rounds);
+/* smem_kdf_derive on a thread of its own, so that the caller can work meanwhile (seal encrypts
+ * the payload while the passphrase KDF runs). The job copies pw and salt into locked memory it
+ * owns; NULL when the arguments are invalid or no thread could start (then call smem_kdf_derive).
+ * smem_kdf_job_done: 1 once the result is ready, else 0 (never blocks). smem_kdf_job_finish waits
+ * for the thread, copies the key to out (0) or reports failure (-1), wipes and frees the job:
+ * call it exactly once per job. */
+SMEM_EXPORT void *smem_kdf_derive_start(const uint8_t *pw, size_t pwlen, const uint8_t *salt,
+                                        size_t saltlen, uint32_t m_kib, uint32_t t_cost,
+                                        uint64_t rounds);
+SMEM_EXPORT int smem_kdf_job_done(void *job);
+SMEM_EXPORT int smem_kdf_job_finish(void *job, uint8_t out[32]);
 
 /* ---- age STREAM, many chunks per call ------------------------------------------------------
  * Chunk i: ChaCha20-Poly1305 IETF under a 32-byte payload key, nonce = 11-byte big-endian counter

@@ -5,6 +5,12 @@
 #include <sodium.h>
 #include <string.h>
 
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <pthread.h>
+#endif
+
 /* libsodium's internal Argon2 core (crypto_pwhash/argon2/argon2.h, on the include path by
  * build.zig). crypto_pwhash() fixes the salt at 16 bytes and lanes at 1 and takes no secret or
  * associated data; smem accepts 8-byte salts (DESIGN 5) and the RFC 9106 vector needs all four,
@@ -60,6 +66,102 @@ int smem_kdf_derive(uint8_t out[32], const uint8_t *pw, size_t pwlen, const uint
     memcpy(out, digest, sizeof digest);
     sodium_memzero(digest, sizeof digest);
     return 0;
+}
+
+/* ---- the KDF on its own thread ------------------------------------------------------------- */
+typedef struct {
+#if defined(_WIN32)
+    HANDLE thread;
+#else
+    pthread_t thread;
+#endif
+    int done; /* atomic: set (release) by the thread after rc and key */
+    int rc;
+    uint8_t key[32];
+    size_t pwlen, saltlen;
+    uint32_t m_kib, t_cost;
+    uint64_t rounds;
+    uint8_t data[]; /* pw, then salt */
+} kdf_job_t;
+
+static void kdf_job_run(kdf_job_t *job)
+{
+    job->rc = smem_kdf_derive(job->key, job->data, job->pwlen, job->data + job->pwlen, job->saltlen,
+                              job->m_kib, job->t_cost, job->rounds);
+    __atomic_store_n(&job->done, 1, __ATOMIC_RELEASE);
+}
+
+#if defined(_WIN32)
+static DWORD WINAPI kdf_job_main(LPVOID arg)
+{
+    kdf_job_run((kdf_job_t *) arg);
+    return 0;
+}
+#else
+static void *kdf_job_main(void *arg)
+{
+    kdf_job_run((kdf_job_t *) arg);
+    return NULL;
+}
+#endif
+
+void *smem_kdf_derive_start(const uint8_t *pw, size_t pwlen, const uint8_t *salt, size_t saltlen,
+                            uint32_t m_kib, uint32_t t_cost, uint64_t rounds)
+{
+    kdf_job_t *job;
+
+    if ((pw == NULL && pwlen != 0) || salt == NULL || saltlen < 8 || pwlen > 0xffffffffUL ||
+        saltlen > 0xffffffffUL) {
+        return NULL;
+    }
+    /* sodium_malloc puts the block at the end of its pages: a size that is a multiple of 16
+     * keeps the start aligned for the struct. */
+    job = (kdf_job_t *) sodium_malloc((sizeof *job + pwlen + saltlen + 15) & ~(size_t) 15);
+    if (job == NULL) return NULL;
+    memset(job, 0, sizeof *job);
+    if (pwlen > 0) memcpy(job->data, pw, pwlen);
+    memcpy(job->data + pwlen, salt, saltlen);
+    job->pwlen = pwlen;
+    job->saltlen = saltlen;
+    job->m_kib = m_kib;
+    job->t_cost = t_cost;
+    job->rounds = rounds;
+#if defined(_WIN32)
+    job->thread = CreateThread(NULL, 0, kdf_job_main, job, 0, NULL);
+    if (job->thread == NULL) {
+        sodium_free(job); /* sodium_free wipes */
+        return NULL;
+    }
+#else
+    if (pthread_create(&job->thread, NULL, kdf_job_main, job) != 0) {
+        sodium_free(job);
+        return NULL;
+    }
+#endif
+    return job;
+}
+
+int smem_kdf_job_done(void *job)
+{
+    return job != NULL && __atomic_load_n(&((kdf_job_t *) job)->done, __ATOMIC_ACQUIRE) ? 1 : 0;
+}
+
+int smem_kdf_job_finish(void *p, uint8_t out[32])
+{
+    kdf_job_t *job = (kdf_job_t *) p;
+    int rc;
+
+    if (job == NULL) return -1;
+#if defined(_WIN32)
+    WaitForSingleObject(job->thread, INFINITE);
+    CloseHandle(job->thread);
+#else
+    pthread_join(job->thread, NULL);
+#endif
+    rc = job->rc;
+    if (rc == 0) memcpy(out, job->key, sizeof job->key);
+    sodium_free(job); /* wipes the passphrase copy and the key */
+    return rc == 0 ? 0 : -1;
 }
 
 int smem_scrypt(uint8_t *out, size_t outlen, const uint8_t *pw, size_t pwlen, const uint8_t *salt,

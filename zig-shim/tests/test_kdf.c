@@ -6,6 +6,7 @@
 #include "check.h"
 
 #include <sodium.h>
+#include <unistd.h>
 
 static void test_rfc9106(void)
 {
@@ -99,6 +100,47 @@ static void test_kdf_derive(void)
     CHECK(all_bytes_are(chain, 32, 0xa5));
 }
 
+/* The KDF on its own thread gives exactly smem_kdf_derive's key; bad parameters fail at finish
+ * and leave out untouched; invalid arguments get no job. */
+static void test_kdf_job(void)
+{
+    const uint8_t *salt = (const uint8_t *) "saltsalt";
+    uint8_t pw[5] = {'p', 'a', 's', 's', 0};
+    uint8_t want[32], got[32];
+    void *job, *bad;
+    int polls = 0;
+
+    CHECK(smem_kdf_derive(want, pw, 4, salt, 8, 1024, 1, 10) == 0);
+    job = smem_kdf_derive_start(pw, 4, salt, 8, 1024, 1, 10);
+    CHECK(job != NULL);
+    pw[0] = 'X'; /* the job works on its own copy */
+    while (job != NULL && !smem_kdf_job_done(job) && polls < 100000) {
+        polls++;
+        usleep(1000);
+    }
+    CHECK(job != NULL && smem_kdf_job_done(job) == 1);
+    memset(got, 0, sizeof got);
+    CHECK(smem_kdf_job_finish(job, got) == 0);
+    CHECK(memcmp(got, want, 32) == 0);
+
+    /* finish without polling waits for the thread. */
+    pw[0] = 'p';
+    job = smem_kdf_derive_start(pw, 4, salt, 8, 1024, 1, 10);
+    CHECK(job != NULL && smem_kdf_job_finish(job, got) == 0 && memcmp(got, want, 32) == 0);
+
+    /* t_cost 0 is refused by Argon2: the job reports failure and out is untouched. */
+    bad = smem_kdf_derive_start(pw, 4, salt, 8, 1024, 0, 10);
+    CHECK(bad != NULL);
+    memset(got, 0xa5, sizeof got);
+    CHECK(smem_kdf_job_finish(bad, got) == -1);
+    CHECK(all_bytes_are(got, 32, 0xa5));
+
+    CHECK(smem_kdf_derive_start(pw, 4, salt, 7, 1024, 1, 10) == NULL);
+    CHECK(smem_kdf_derive_start(NULL, 4, salt, 8, 1024, 1, 10) == NULL);
+    CHECK(smem_kdf_job_done(NULL) == 0);
+    CHECK(smem_kdf_job_finish(NULL, got) == -1);
+}
+
 static void test_scrypt(void)
 {
     uint8_t out[64], before[64];
@@ -134,6 +176,7 @@ int main(void)
     test_argon2id_arguments();
     test_matches_crypto_pwhash();
     test_kdf_derive();
+    test_kdf_job();
     test_scrypt();
     return check_done("test_kdf");
 }
