@@ -23,6 +23,7 @@ import { toHex } from "./bytes";
 import { IoError } from "./errors";
 import { onCleanup } from "./process-guard";
 import { randomBytes } from "./random";
+import { lockTempFile, removeStaleTemps, TEMP_SUFFIX } from "./stale-temp";
 
 const TEMP_MODE = 0o600;
 
@@ -102,9 +103,14 @@ export class AtomicFile implements Disposable {
     const dir = dirname(real);
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
     for (let attempt = 0; ; attempt++) {
-      const temp = join(dir, `.${basename(real)}.${toHex(randomBytes(6))}.smem-tmp`);
+      const temp = join(dir, `.${basename(real)}.${toHex(randomBytes(6))}${TEMP_SUFFIX}`);
       try {
-        return new AtomicFile(real, temp, openSync(temp, flags, TEMP_MODE));
+        const fd = openSync(temp, flags, TEMP_MODE);
+        // Held while the file is open: tells later writers this temp file is alive.
+        lockTempFile(fd);
+        const file = new AtomicFile(real, temp, fd);
+        removeStaleTemps(dir, basename(real), temp);
+        return file;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "EEXIST" && attempt < 8) continue;
         throw new IoError(`cannot create a temporary file beside ${target}: ${describe(err)}`);

@@ -12,10 +12,12 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { STALE_AFTER_MS } from "../../core/stale-temp";
 import { runOnPty } from "../helpers/pty";
 import { runSmem, smemArgv, smemEnv } from "../helpers/smem";
 
@@ -274,6 +276,16 @@ describe("failures leave nothing behind", () => {
     child.kill("SIGKILL");
     await new Promise((resolve) => child.on("close", resolve));
     expect(readFileSync(target, "utf8")).toBe("precious");
+    // The killed writer's temp file stays (nothing could remove it) until the next -o to the
+    // same target finds it unlocked and older than STALE_AFTER_MS (backdated here).
+    const left = readdirSync(work).filter((f) => f.endsWith(".smem-tmp"));
+    expect(left.length).toBe(1);
+    const old = (Date.now() - STALE_AFTER_MS - 60_000) / 1000;
+    utimesSync(join(work, left[0] as string), old, old);
+    const input = join(work, "in");
+    writeFileSync(input, "again");
+    expect(runSmem(["seal", "--passphrase-file", pw, ...ARGON2_SMALL, "-o", target, input]).status).toBe(0);
+    expect(readdirSync(work).sort()).toEqual(["in", "out.age"]);
   });
 });
 

@@ -2,19 +2,23 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { spawn, spawnSync } from "node:child_process";
 import {
   chmodSync,
+  closeSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AtomicFile, ExitCode, IoError, runCleanups, writeFileAtomic } from "../../core";
+import { isTempNameFor, lockTempFile, removeStaleTemps, STALE_AFTER_MS } from "../../core/stale-temp";
 
 let dir: string;
 beforeEach(() => {
@@ -193,6 +197,61 @@ describe("AtomicFile", () => {
       }
       expect(readdirSync(dir)).toEqual([]);
     }
+  });
+
+  test("a killed writer's temp file is removed by the next write to the same target, nothing else", () => {
+    const target = join(dir, "out.bin");
+    const old = (Date.now() - STALE_AFTER_MS - 60_000) / 1000;
+    const stale = join(dir, ".out.bin.0123456789ab.smem-tmp");
+    const fresh = join(dir, ".out.bin.aaaaaaaaaaaa.smem-tmp");
+    const otherTarget = join(dir, ".other.bin.0123456789ab.smem-tmp");
+    const notOurName = join(dir, ".out.bin.0123456789AB.smem-tmp");
+    const link = join(dir, ".out.bin.bbbbbbbbbbbb.smem-tmp");
+    const held = join(dir, ".out.bin.cccccccccccc.smem-tmp");
+    for (const f of [stale, fresh, otherTarget, notOurName, held]) writeFileSync(f, "x");
+    symlinkSync(stale, link);
+    for (const f of [stale, otherTarget, notOurName, held]) utimesSync(f, old, old);
+    // A live writer (another open file description) holds the lock on `held`.
+    const heldFd = openSync(held, "r+");
+    try {
+      expect(lockTempFile(heldFd)).toBe(true);
+      const file = AtomicFile.create(target);
+      file.write(new Uint8Array([1]));
+      file.commit();
+    } finally {
+      closeSync(heldFd);
+    }
+    expect(readdirSync(dir).sort()).toEqual(
+      [
+        ".other.bin.0123456789ab.smem-tmp",
+        ".out.bin.0123456789AB.smem-tmp",
+        ".out.bin.aaaaaaaaaaaa.smem-tmp",
+        ".out.bin.bbbbbbbbbbbb.smem-tmp",
+        ".out.bin.cccccccccccc.smem-tmp",
+        "out.bin",
+      ].sort(),
+    );
+    // Once its writer is gone, the held one goes too.
+    expect(removeStaleTemps(dir, "out.bin", null)).toBe(1);
+    expect(existsSync(held)).toBe(false);
+  });
+
+  test("a live AtomicFile's temp file is never taken for stale", () => {
+    const target = join(dir, "out.bin");
+    const live = AtomicFile.create(target);
+    const temp = live.tempPath as string;
+    const old = (Date.now() - STALE_AFTER_MS - 60_000) / 1000;
+    utimesSync(temp, old, old);
+    expect(removeStaleTemps(dir, "out.bin", null)).toBe(0);
+    const second = AtomicFile.create(target);
+    expect(existsSync(temp)).toBe(true);
+    second.abort();
+    live.write(new Uint8Array([5]));
+    live.commit();
+    expect([...readFileSync(target)]).toEqual([5]);
+    expect(isTempNameFor(".out.bin.0123456789ab.smem-tmp", "out.bin")).toBe(true);
+    expect(isTempNameFor(".out.bin.0123456789ab.smem-tmp.x", "out.bin")).toBe(false);
+    expect(isTempNameFor(".out.bin.x.0123456789ab.smem-tmp", "out.bin")).toBe(false);
   });
 
   test("runCleanups (the signal path) removes live temp files", () => {
