@@ -156,6 +156,14 @@ function main(): void {
       }
       warm(sealed);
       results.get(t.name)?.open.push(timed(t.open, sealed, "/dev/null"));
+      const r = results.get(t.name);
+      const last = (m: Measured[] | undefined) => {
+        const x = m?.[m.length - 1];
+        return x ? `${x.seconds.toFixed(3)} s (${x.cpuSeconds.toFixed(2)} CPU-s)` : "";
+      };
+      process.stderr.write(
+        `bench: run ${run + 1}: ${t.name}: seal ${last(r?.seal)}, open ${last(r?.open)}\n`,
+      );
     }
   }
 
