@@ -5,6 +5,7 @@ const usize = "usize";
 const i32 = "i32";
 const u32 = "u32";
 const u64 = "u64";
+const i64 = "i64";
 const cstring = "cstring";
 const none = "void";
 
@@ -78,6 +79,7 @@ export const shimSymbols = {
   smem_stream_seal: { args: [ptr, usize, ptr, usize, ptr, u64, i32, u32], returns: i32 },
   smem_stream_open: { args: [ptr, usize, ptr, usize, ptr, u64, i32, u32, ptr], returns: i32 },
   smem_stream_default_threads: { args: [], returns: u32 },
+  smem_fd_seek: { args: [i32, i64, i32], returns: i64 },
 } as const;
 
 export type ShimSymbolName = keyof typeof shimSymbols;

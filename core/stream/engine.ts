@@ -39,6 +39,8 @@ async function settle(pending: Promise<void> | null): Promise<void> {
 
 const ABANDON_READ_MS = 250;
 
+type PendingRead = { promise: Promise<number>; into: LockedBuffer | null };
+
 /**
  * Cleanup after the engine stops: in-flight I/O must not land in unmapped memory. A pending
  * write is awaited. A pending read (after a failure elsewhere) may never end — stdin from a
@@ -47,12 +49,13 @@ const ABANDON_READ_MS = 250;
  */
 async function release(
   buffers: LockedBuffer[],
-  pendingRead: { promise: Promise<number>; into: LockedBuffer | null } | null,
+  pendingReads: (PendingRead | null)[],
   pendingWrite: Promise<void> | null,
 ): Promise<void> {
   if (pendingWrite) await pendingWrite.catch(() => {});
-  let busy: LockedBuffer | null = null;
-  if (pendingRead) {
+  const busy = new Set<LockedBuffer>();
+  for (const pendingRead of pendingReads) {
+    if (!pendingRead) continue;
     const done = await Promise.race([
       pendingRead.promise.then(
         () => true,
@@ -61,12 +64,12 @@ async function release(
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ABANDON_READ_MS).unref()),
     ]);
     if (!done && pendingRead.into) {
-      busy = pendingRead.into;
-      const late = busy;
+      const late = pendingRead.into;
+      busy.add(late);
       pendingRead.promise.finally(() => late.destroy()).catch(() => {});
     }
   }
-  for (const b of buffers) if (b !== busy) b.destroy();
+  for (const b of buffers) if (!busy.has(b)) b.destroy();
 }
 
 /**
@@ -84,15 +87,23 @@ export async function sealStream(
   const plain = [LockedBuffer.alloc(plainSize), LockedBuffer.alloc(plainSize), LockedBuffer.alloc(plainSize)];
   const sealed = [new Uint8Array(chunks * SEALED_CHUNK_BYTES), new Uint8Array(chunks * SEALED_CHUNK_BYTES)];
   let pendingWrite: Promise<void> | null = null;
-  let pendingRead: { promise: Promise<number>; into: LockedBuffer | null } | null = null;
-  const readInto = (buf: LockedBuffer) => ({ promise: readFull(source, buf.bytes()), into: buf });
+  let pendingRead: PendingRead | null = null;
+  // With a source that allows it (a regular file), the read after next starts as soon as its
+  // buffer is free instead of after the next read has finished: two reads in flight.
+  let earlyRead: PendingRead | null = null;
+  const readInto = (buf: LockedBuffer): PendingRead => ({
+    promise: readFull(source, buf.bytes()),
+    into: buf,
+  });
   try {
     let counter = 0;
     let total = 0;
     let slot = 0;
     let length = await readFull(source, (plain[0] as LockedBuffer).bytes());
     let ended = length < plainSize;
+    const concurrent = source.concurrentReads === true;
     if (!ended) pendingRead = readInto(plain[1] as LockedBuffer);
+    if (!ended && concurrent) earlyRead = readInto(plain[2] as LockedBuffer);
     for (let out = 0; ; out ^= 1) {
       // Read ahead: is there anything after this batch?
       let nextLength = 0;
@@ -102,7 +113,14 @@ export async function sealStream(
       }
       const final = ended || nextLength === 0;
       const nextEnded = nextLength < plainSize;
-      if (!final && !nextEnded) pendingRead = readInto(plain[(slot + 2) % 3] as LockedBuffer);
+      if (!final && !nextEnded) {
+        if (earlyRead) {
+          pendingRead = earlyRead;
+          earlyRead = null;
+        } else {
+          pendingRead = readInto(plain[(slot + 2) % 3] as LockedBuffer);
+        }
+      }
       const target = sealed[out] as Uint8Array;
       const n = sealBatch(
         target,
@@ -113,6 +131,8 @@ export async function sealStream(
         final,
         opts.threads ?? 0,
       );
+      // This batch's plaintext buffer is free: the read after next can go into it now.
+      if (concurrent && pendingRead && !earlyRead) earlyRead = readInto(plain[slot] as LockedBuffer);
       // The write two batches back used this same output buffer and has finished (awaited below
       // before the next write starts).
       await settle(pendingWrite);
@@ -129,7 +149,7 @@ export async function sealStream(
     pendingWrite = null;
     return { plaintextBytes: total };
   } finally {
-    await release(plain, pendingRead, pendingWrite);
+    await release(plain, [pendingRead, earlyRead], pendingWrite);
   }
 }
 
@@ -151,15 +171,19 @@ export async function openStream(
   const plain = [LockedBuffer.alloc(chunks * CHUNK_BYTES), LockedBuffer.alloc(chunks * CHUNK_BYTES)];
   let pendingWrite: Promise<void> | null = null;
   // Ciphertext buffers are ordinary memory: an abandoned read into one needs no special care.
-  let pendingRead: { promise: Promise<number>; into: LockedBuffer | null } | null = null;
-  const readInto = (buf: Uint8Array) => ({ promise: readFull(source, buf), into: null });
+  let pendingRead: PendingRead | null = null;
+  let earlyRead: PendingRead | null = null;
+  const readInto = (buf: Uint8Array): PendingRead => ({ promise: readFull(source, buf), into: null });
   try {
     let counter = 0;
     let total = 0;
     let slot = 0;
     let length = await readFull(source, sealed[0] as Uint8Array);
     let ended = length < sealedSize;
+    // Asked only now: a source with bytes read ahead (the header's) reads them out first.
+    const concurrent = source.concurrentReads === true;
     if (!ended) pendingRead = readInto(sealed[1] as Uint8Array);
+    if (!ended && concurrent) earlyRead = readInto(sealed[2] as Uint8Array);
     for (let out = 0; ; out ^= 1) {
       let nextLength = 0;
       if (!ended && pendingRead) {
@@ -168,7 +192,14 @@ export async function openStream(
       }
       const final = ended || nextLength === 0;
       const nextEnded = nextLength < sealedSize;
-      if (!final && !nextEnded) pendingRead = readInto(sealed[(slot + 2) % 3] as Uint8Array);
+      if (!final && !nextEnded) {
+        if (earlyRead) {
+          pendingRead = earlyRead;
+          earlyRead = null;
+        } else {
+          pendingRead = readInto(sealed[(slot + 2) % 3] as Uint8Array);
+        }
+      }
       // plain[out] was last written two batches back, and that write has been awaited; the
       // previous batch's write (other buffer) keeps running while this batch is opened.
       const target = plain[out] as LockedBuffer;
@@ -181,6 +212,9 @@ export async function openStream(
         final,
         opts.threads ?? 0,
       );
+      if (concurrent && pendingRead && !earlyRead && !opened.error) {
+        earlyRead = readInto(sealed[slot] as Uint8Array);
+      }
       await settle(pendingWrite);
       pendingWrite = null;
       if (opened.released > 0) pendingWrite = sink.write(target.bytes().subarray(0, opened.released));
@@ -201,7 +235,7 @@ export async function openStream(
     pendingWrite = null;
     return { plaintextBytes: total };
   } finally {
-    await release(plain, pendingRead, pendingWrite);
+    await release(plain, [pendingRead, earlyRead], pendingWrite);
   }
 }
 

@@ -2,12 +2,19 @@
 // asynchronous calls, which Bun runs on its thread pool: while the main thread is inside a
 // (synchronous, multi-threaded) STREAM batch call, the next batch is being read and the previous
 // one written. Reads land straight in the caller's buffer (a LockedBuffer view for plaintext).
-import { read, write } from "node:fs";
+import { fstatSync, read, write } from "node:fs";
+import { shim } from "../../ffi";
 import { IoError } from "../errors";
 
 export interface ByteSource {
   /** Reads up to `into.length` bytes into `into`; resolves to the count, 0 at end of input. */
   read(into: Uint8Array): Promise<number>;
+  /**
+   * True when a read may start before the previous one has finished and each read fills its
+   * buffer completely unless the input ends (a regular file read at explicit offsets): the
+   * engines then keep two reads in flight.
+   */
+  readonly concurrentReads?: boolean;
 }
 
 export interface ByteSink {
@@ -30,20 +37,53 @@ function describe(err: NodeJS.ErrnoException): string {
 }
 
 const RETRY_MS = 2;
+const SEEK_SET = 0;
+const SEEK_CUR = 1;
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Reads an fd; `prefix` (bytes already read while sniffing the format) comes first. */
+/**
+ * Reads an fd; `prefix` (bytes already read while sniffing the format) comes first. A regular
+ * file (POSIX) is read at explicit offsets from where its descriptor stood, each read filling its
+ * whole buffer, so that several can be in flight; the descriptor's own offset is moved along as
+ * sequential reads would have moved it (a shell's `{ smem seal; cat; } < file` still works).
+ */
 export class FdSource implements ByteSource {
   #prefix: Uint8Array;
+  /** Next offset to hand out; undefined until decided, null when reading sequentially. */
+  #next: number | null | undefined;
+  #eof = false;
+  #delivered = 0;
   constructor(
     readonly fd: number,
     readonly name: string,
     prefix: Uint8Array = new Uint8Array(0),
   ) {
     this.#prefix = prefix;
+  }
+
+  get concurrentReads(): boolean {
+    return this.#prefix.length === 0 && this.#offset() !== null;
+  }
+
+  #offset(): number | null {
+    if (this.#next === undefined) {
+      this.#next = null;
+      if (process.platform !== "win32") {
+        try {
+          if (fstatSync(this.fd).isFile()) {
+            const at = Number(shim().smem_fd_seek(this.fd, 0, SEEK_CUR));
+            if (at >= 0) this.#next = at;
+            this.#delivered = Math.max(at, 0);
+          }
+        } catch {
+          this.#next = null;
+        }
+      }
+    }
+    return this.#next;
   }
 
   async read(into: Uint8Array): Promise<number> {
@@ -54,10 +94,32 @@ export class FdSource implements ByteSource {
       this.#prefix = this.#prefix.subarray(n);
       return n;
     }
+    const start = this.#offset();
+    if (start === null) return this.#readOnce(into, null);
+    if (this.#eof) return 0;
+    // This read owns [start, start + into.length): the next one starts after it at once.
+    this.#next = start + into.length;
+    let filled = 0;
+    while (filled < into.length) {
+      const n = await this.#readOnce(into.subarray(filled), start + filled);
+      if (n === 0) {
+        this.#eof = true;
+        break;
+      }
+      filled += n;
+    }
+    if (filled > 0 && start + filled > this.#delivered) {
+      this.#delivered = start + filled;
+      shim().smem_fd_seek(this.fd, this.#delivered, SEEK_SET);
+    }
+    return filled;
+  }
+
+  async #readOnce(into: Uint8Array, position: number | null): Promise<number> {
     for (;;) {
       try {
         return await new Promise<number>((resolve, reject) =>
-          read(this.fd, into, 0, into.length, null, (err, n) => (err ? reject(err) : resolve(n))),
+          read(this.fd, into, 0, into.length, position, (err, n) => (err ? reject(err) : resolve(n))),
         );
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
@@ -123,6 +185,10 @@ export class PrefixSource implements ByteSource {
   ) {
     this.#prefix = prefix;
   }
+  get concurrentReads(): boolean {
+    return this.#prefix.length === 0 && this.inner.concurrentReads === true;
+  }
+
   async read(into: Uint8Array): Promise<number> {
     if (this.#prefix.length === 0) return this.inner.read(into);
     const n = Math.min(into.length, this.#prefix.length);

@@ -2,8 +2,12 @@
 // one-shot AEAD, at every size that matters for chunk and batch boundaries, plus every way a
 // payload can be cut, extended or tampered with.
 import { describe, expect, test } from "bun:test";
+import { spawnSync } from "node:child_process";
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { chachaSeal } from "../../core/aead";
-import { utf8 } from "../../core/bytes";
+import { concatBytes, utf8 } from "../../core/bytes";
 import { AuthError, FormatError } from "../../core/errors";
 import { hkdfSha256Into } from "../../core/hash";
 import { LockedBuffer } from "../../core/locked-buffer";
@@ -12,8 +16,10 @@ import {
   BytesSource,
   CHUNK_BYTES,
   CollectSink,
+  FdSource,
   openRawStream,
   openStream,
+  PrefixSource,
   payloadKey,
   RAW_STREAM_HEADER_BYTES,
   RAW_STREAM_MAGIC,
@@ -115,6 +121,98 @@ describe("STREAM engine", () => {
     const out = new CollectSink();
     await openStream(key, new TrickleSource(want, 777), out, { batchChunks: 2 });
     expect(Buffer.from(out.bytes()).equals(Buffer.from(plain))).toBe(true);
+  });
+
+  test("regular files: reads at explicit offsets, two in flight, the same bytes; FIFOs stay sequential", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smem-engine-"));
+    try {
+      using key = LockedBuffer.random(32);
+      for (const size of [0, 1, 65536, 65537, 5 * 65536 + 17, 9 * 65536]) {
+        const plain = randomBytes(size);
+        const want = referenceSeal(key.bytes(), plain);
+        const plainPath = join(dir, "plain");
+        const sealedPath = join(dir, "sealed");
+        writeFileSync(plainPath, plain);
+        writeFileSync(sealedPath, want);
+        for (const batchChunks of [1, 2]) {
+          const fd = openSync(plainPath, "r");
+          try {
+            const source = new FdSource(fd, "plain");
+            expect(source.concurrentReads).toBe(true);
+            const sink = new CollectSink();
+            await sealStream(key, source, sink, { batchChunks });
+            expect(Buffer.from(sink.bytes()).equals(Buffer.from(want))).toBe(true);
+          } finally {
+            closeSync(fd);
+          }
+          const sfd = openSync(sealedPath, "r");
+          try {
+            const out = new CollectSink();
+            // Through a PrefixSource, as decrypt reads: concurrent once its prefix is used up.
+            const head = new Uint8Array(Math.min(10, want.length));
+            readSync(sfd, head);
+            const source = new PrefixSource(head, new FdSource(sfd, "sealed"));
+            expect(source.concurrentReads).toBe(head.length === 0);
+            await openStream(key, source, out, { batchChunks });
+            expect(Buffer.from(out.bytes()).equals(Buffer.from(plain))).toBe(true);
+          } finally {
+            closeSync(sfd);
+          }
+        }
+      }
+      // A FIFO is read sequentially, one read at a time.
+      const fifo = join(dir, "fifo");
+      expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+      const ffd = openSync(fifo, constants.O_RDWR);
+      try {
+        expect(new FdSource(ffd, "fifo").concurrentReads).toBe(false);
+      } finally {
+        closeSync(ffd);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("FdSource on a file moves the descriptor's offset as sequential reads would", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smem-engine-"));
+    try {
+      const bytes = randomBytes(100_000);
+      const path = join(dir, "f");
+      writeFileSync(path, bytes);
+      const fd = openSync(path, "r");
+      try {
+        const skip = new Uint8Array(5);
+        readSync(fd, skip); // someone read 5 bytes before us (a shared stdin)
+        const source = new FdSource(fd, "f");
+        expect(source.concurrentReads).toBe(true);
+        const a = new Uint8Array(40_000);
+        const b = new Uint8Array(40_000);
+        const c = new Uint8Array(40_000);
+        // Issued together, delivered in issue order of their ranges.
+        const [na, nb, nc] = await Promise.all([source.read(a), source.read(b), source.read(c)]);
+        expect([na, nb, nc]).toEqual([40_000, 40_000, 100_000 - 5 - 80_000]);
+        const got = concatBytes(a, b, c.subarray(0, nc));
+        expect(Buffer.from(got).equals(Buffer.from(bytes.subarray(5)))).toBe(true);
+        expect(await source.read(new Uint8Array(10))).toBe(0);
+        // The descriptor stands at the end, where sequential reading would have left it.
+        expect(readSync(fd, new Uint8Array(10))).toBe(0);
+      } finally {
+        closeSync(fd);
+      }
+      const fd2 = openSync(path, "r");
+      try {
+        const source = new FdSource(fd2, "f");
+        expect(await source.read(new Uint8Array(10))).toBe(10);
+        const next = new Uint8Array(3);
+        expect(readSync(fd2, next)).toBe(3);
+        expect([...next]).toEqual([...bytes.subarray(10, 13)]);
+      } finally {
+        closeSync(fd2);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("truncation at and between chunk boundaries, trailing data and tampering fail; only authenticated chunks are released", async () => {

@@ -246,6 +246,10 @@ SMEM_EXPORT int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in
                                  uint32_t threads, uint64_t *good_chunks_p);
 /* The worker count `threads = 0` means here. */
 SMEM_EXPORT unsigned smem_stream_default_threads(void);
+/* lseek(fd, offset, whence) (0 SET, 1 CUR, 2 END) on POSIX: the engines read regular files at
+ * explicit offsets (several reads in flight) and keep the descriptor's own offset where
+ * sequential reading would have left it. The new offset, or -1 (pipes, errors, Windows). */
+SMEM_EXPORT int64_t smem_fd_seek(int fd, int64_t offset, int whence);
 
 #ifdef __cplusplus
 }

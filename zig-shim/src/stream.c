@@ -364,3 +364,18 @@ int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_
     *good_chunks_p = count;
     return smem_STREAM_OK;
 }
+
+int64_t smem_fd_seek(int fd, int64_t offset, int whence)
+{
+#if defined(_WIN32)
+    (void) fd;
+    (void) offset;
+    (void) whence;
+    return -1;
+#else
+    off_t r;
+    if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) return -1;
+    r = lseek(fd, (off_t) offset, whence);
+    return r < 0 ? -1 : (int64_t) r;
+#endif
+}

@@ -7,6 +7,7 @@
 #include "check.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #define CH smem_STREAM_CHUNK_BYTES
 #define SC smem_STREAM_SEALED_CHUNK_BYTES
@@ -156,6 +157,30 @@ static void test_trailing_and_empty(void)
     free(out);
 }
 
+static void test_fd_seek(void)
+{
+    char path[] = "/tmp/smem-test-seek-XXXXXX";
+    int fd = mkstemp(path), p[2];
+    CHECK(fd >= 0);
+    CHECK(write(fd, "0123456789", 10) == 10);
+    CHECK(smem_fd_seek(fd, 0, 1) == 10);
+    CHECK(smem_fd_seek(fd, 3, 0) == 3);
+    {
+        char c = 0;
+        CHECK(read(fd, &c, 1) == 1 && c == '3');
+    }
+    CHECK(smem_fd_seek(fd, 0, 2) == 10);
+    CHECK(smem_fd_seek(fd, 0, 7) == -1);
+    CHECK(smem_fd_seek(fd, -20, 0) == -1);
+    close(fd);
+    unlink(path);
+    CHECK(pipe(p) == 0);
+    CHECK(smem_fd_seek(p[0], 0, 1) == -1); /* ESPIPE */
+    close(p[0]);
+    close(p[1]);
+    CHECK(smem_fd_seek(-1, 0, 1) == -1);
+}
+
 int main(void)
 {
     if (smem_init() != 0) return 1;
@@ -164,5 +189,6 @@ int main(void)
     test_bad_arguments();
     test_failures();
     test_trailing_and_empty();
+    test_fd_seek();
     return check_done("stream");
 }
