@@ -23,7 +23,7 @@ import { toHex } from "./bytes";
 import { IoError } from "./errors";
 import { onCleanup } from "./process-guard";
 import { randomBytes } from "./random";
-import { lockTempFile, removeStaleTemps, TEMP_SUFFIX } from "./stale-temp";
+import { lockTempFile, removeStaleTemps, tempNameFor } from "./stale-temp";
 
 const TEMP_MODE = 0o600;
 
@@ -103,7 +103,7 @@ export class AtomicFile implements Disposable {
     const dir = dirname(real);
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
     for (let attempt = 0; ; attempt++) {
-      const temp = join(dir, `.${basename(real)}.${toHex(randomBytes(6))}${TEMP_SUFFIX}`);
+      const temp = join(dir, tempNameFor(basename(real), toHex(randomBytes(6))));
       try {
         const fd = openSync(temp, flags, TEMP_MODE);
         // Held while the file is open: tells later writers this temp file is alive.

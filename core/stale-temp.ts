@@ -1,22 +1,57 @@
 // Temp files of atomic outputs (core/atomic-file.ts) that a killed process left behind. A live
 // writer holds an exclusive flock on its temp file for as long as the file is open; the kernel
-// drops the lock when the process dies, however it dies (SIGKILL included). So the next atomic
-// write to the same target removes a temp file only when all of this holds:
-//   - its name is exactly smem's temp name for that target: `.<target name>.<12 hex>.smem-tmp`;
+// drops the lock when the process dies, however it dies (SIGKILL included). A lock only speaks for
+// the kernel that holds it (an NFS share mounted `nolock` keeps locks per client), so on Linux the
+// temp name carries a tag of the running kernel's boot id, `.<target>.<boot8>-<12 hex>.smem-tmp`,
+// and the next atomic write to the same target removes a temp file only when all of this holds:
+//   - its name is exactly smem's temp name for that target with this kernel's boot tag;
 //   - it is a regular file (not a symlink) owned by the current user;
 //   - it has not been modified for STALE_AFTER_MS (covers the instant between a writer creating
-//     its file and locking it, and writers of smem versions that took no lock);
+//     its file and locking it);
 //   - an exclusive non-blocking flock on it succeeds, i.e. no process holds one.
-// Anything else is left alone, and every failure (permissions, a filesystem without locks, a race
-// with another cleaner) only means the file stays. POSIX only: on Windows an open file cannot be
-// removed, and a killed writer's file is left as before.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, unlinkSync } from "node:fs";
+// Anything else is left alone (untagged names from other systems or older versions, files from
+// before a reboot), and every failure (permissions, a filesystem without locks, a race with
+// another cleaner) only means the file stays. Linux only: elsewhere there is no boot id to tag
+// with, and on Windows an open file cannot be removed anyway.
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  unlinkSync,
+} from "node:fs";
 import { join } from "node:path";
 import { shim } from "../ffi";
 
 export const TEMP_SUFFIX = ".smem-tmp";
-const TEMP_TAIL = /^[0-9a-f]{12}\.smem-tmp$/;
 export const STALE_AFTER_MS = 10 * 60 * 1000;
+
+let bootTagCache: string | null | undefined;
+
+/** Eight hex digits of this kernel's boot id (Linux), or null. */
+export function bootTag(): string | null {
+  if (bootTagCache === undefined) {
+    bootTagCache = null;
+    if (process.platform === "linux") {
+      try {
+        const id = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").replace(/[^0-9a-f]/g, "");
+        if (id.length >= 8) bootTagCache = id.slice(0, 8);
+      } catch {
+        bootTagCache = null;
+      }
+    }
+  }
+  return bootTagCache;
+}
+
+/** The temp file name for a target named `base` and 12 random hex digits. */
+export function tempNameFor(base: string, randomHex: string): string {
+  const tag = bootTag();
+  return `.${base}.${tag ? `${tag}-` : ""}${randomHex}${TEMP_SUFFIX}`;
+}
 
 /** Takes the writer's lock on a freshly created temp file (best effort; false if not held). */
 export function lockTempFile(fd: number): boolean {
@@ -28,15 +63,17 @@ export function lockTempFile(fd: number): boolean {
   }
 }
 
-/** Is `name` smem's temp name for a target named `base`? */
-export function isTempNameFor(name: string, base: string): boolean {
-  const prefix = `.${base}.`;
-  return name.startsWith(prefix) && TEMP_TAIL.test(name.slice(prefix.length));
+/** Is `name` smem's temp name for a target named `base`, written under this kernel (`tag`)? */
+export function isTempNameFor(name: string, base: string, tag: string | null = bootTag()): boolean {
+  const prefix = `.${base}.${tag}-`;
+  return (
+    tag !== null && name.startsWith(prefix) && /^[0-9a-f]{12}\.smem-tmp$/.test(name.slice(prefix.length))
+  );
 }
 
 /** Removes stale temp files of target `base` in `dir` (never `own`); returns how many. */
 export function removeStaleTemps(dir: string, base: string, own: string | null, now = Date.now()): number {
-  if (process.platform === "win32") return 0;
+  if (bootTag() === null) return 0;
   const uid = process.getuid?.();
   let names: string[];
   try {

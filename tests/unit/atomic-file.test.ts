@@ -18,7 +18,13 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AtomicFile, ExitCode, IoError, runCleanups, writeFileAtomic } from "../../core";
-import { isTempNameFor, lockTempFile, removeStaleTemps, STALE_AFTER_MS } from "../../core/stale-temp";
+import {
+  bootTag,
+  isTempNameFor,
+  lockTempFile,
+  removeStaleTemps,
+  STALE_AFTER_MS,
+} from "../../core/stale-temp";
 
 let dir: string;
 beforeEach(() => {
@@ -202,15 +208,22 @@ describe("AtomicFile", () => {
   test("a killed writer's temp file is removed by the next write to the same target, nothing else", () => {
     const target = join(dir, "out.bin");
     const old = (Date.now() - STALE_AFTER_MS - 60_000) / 1000;
-    const stale = join(dir, ".out.bin.0123456789ab.smem-tmp");
-    const fresh = join(dir, ".out.bin.aaaaaaaaaaaa.smem-tmp");
-    const otherTarget = join(dir, ".other.bin.0123456789ab.smem-tmp");
-    const notOurName = join(dir, ".out.bin.0123456789AB.smem-tmp");
-    const link = join(dir, ".out.bin.bbbbbbbbbbbb.smem-tmp");
-    const held = join(dir, ".out.bin.cccccccccccc.smem-tmp");
-    for (const f of [stale, fresh, otherTarget, notOurName, held]) writeFileSync(f, "x");
+    const tag = bootTag() as string;
+    expect(tag).toMatch(/^[0-9a-f]{8}$/);
+    const name = (base: string, hex: string, t: string | null = tag) =>
+      `.${base}.${t ? `${t}-` : ""}${hex}.smem-tmp`;
+    const stale = join(dir, name("out.bin", "0123456789ab"));
+    const fresh = join(dir, name("out.bin", "aaaaaaaaaaaa"));
+    const otherTarget = join(dir, name("other.bin", "0123456789ab"));
+    const notOurName = join(dir, name("out.bin", "0123456789AB"));
+    const link = join(dir, name("out.bin", "bbbbbbbbbbbb"));
+    const held = join(dir, name("out.bin", "cccccccccccc"));
+    const otherKernel = join(dir, name("out.bin", "dddddddddddd", "00000000"));
+    const untagged = join(dir, name("out.bin", "eeeeeeeeeeee", null));
+    for (const f of [stale, fresh, otherTarget, notOurName, held, otherKernel, untagged])
+      writeFileSync(f, "x");
     symlinkSync(stale, link);
-    for (const f of [stale, otherTarget, notOurName, held]) utimesSync(f, old, old);
+    for (const f of [stale, otherTarget, notOurName, held, otherKernel, untagged]) utimesSync(f, old, old);
     // A live writer (another open file description) holds the lock on `held`.
     const heldFd = openSync(held, "r+");
     try {
@@ -221,16 +234,10 @@ describe("AtomicFile", () => {
     } finally {
       closeSync(heldFd);
     }
-    expect(readdirSync(dir).sort()).toEqual(
-      [
-        ".other.bin.0123456789ab.smem-tmp",
-        ".out.bin.0123456789AB.smem-tmp",
-        ".out.bin.aaaaaaaaaaaa.smem-tmp",
-        ".out.bin.bbbbbbbbbbbb.smem-tmp",
-        ".out.bin.cccccccccccc.smem-tmp",
-        "out.bin",
-      ].sort(),
+    const left = [fresh, otherTarget, notOurName, link, held, otherKernel, untagged].map((f) =>
+      f.slice(dir.length + 1),
     );
+    expect(readdirSync(dir).sort()).toEqual([...left, "out.bin"].sort());
     // Once its writer is gone, the held one goes too.
     expect(removeStaleTemps(dir, "out.bin", null)).toBe(1);
     expect(existsSync(held)).toBe(false);
@@ -249,9 +256,13 @@ describe("AtomicFile", () => {
     live.write(new Uint8Array([5]));
     live.commit();
     expect([...readFileSync(target)]).toEqual([5]);
-    expect(isTempNameFor(".out.bin.0123456789ab.smem-tmp", "out.bin")).toBe(true);
-    expect(isTempNameFor(".out.bin.0123456789ab.smem-tmp.x", "out.bin")).toBe(false);
-    expect(isTempNameFor(".out.bin.x.0123456789ab.smem-tmp", "out.bin")).toBe(false);
+    const t = bootTag();
+    expect(isTempNameFor(`.out.bin.${t}-0123456789ab.smem-tmp`, "out.bin")).toBe(true);
+    expect(isTempNameFor(".out.bin.0123456789ab.smem-tmp", "out.bin")).toBe(false);
+    expect(isTempNameFor(`.out.bin.${t}-0123456789ab.smem-tmp.x`, "out.bin")).toBe(false);
+    expect(isTempNameFor(`.out.bin.x.${t}-0123456789ab.smem-tmp`, "out.bin")).toBe(false);
+    expect(isTempNameFor(`.out.bin.${t}-0123456789ab.smem-tmp`, "out.bin", null)).toBe(false);
+    expect(temp.endsWith(`.${t}-${temp.slice(-21, -9)}.smem-tmp`)).toBe(true);
   });
 
   test("runCleanups (the signal path) removes live temp files", () => {
