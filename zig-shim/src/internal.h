@@ -25,6 +25,8 @@ static inline const uint8_t *smem_nonnull_in(const void *p, size_t len)
 void smem_chacha20_ietf_xor(uint8_t *out, const uint8_t *in, size_t len, const uint8_t nonce[12],
                             uint32_t counter, const uint8_t key[32]);
 int smem_chacha20_kernel_active(void);
+/* Nonzero: the ChaCha20 and Poly1305 kernels stand aside (the C tests check the portable path). */
+extern int smem_simd_kernels_off;
 void smem_cp_seal(uint8_t *c, const uint8_t *m, size_t mlen, const uint8_t *ad, size_t adlen,
                   const uint8_t nonce[12], const uint8_t key[32]);
 int smem_cp_open(uint8_t *m, const uint8_t *c, size_t clen, const uint8_t *ad, size_t adlen,

@@ -235,7 +235,7 @@ IFMA_TARGET static void vector_blocks(smem_poly1305_t *st, const uint8_t *m, siz
 int smem_poly1305_kernel_active(void)
 {
 #if defined(HAVE_IFMA_KERNEL)
-    return ifma_available();
+    return !smem_simd_kernels_off && ifma_available();
 #else
     return 0;
 #endif
@@ -282,7 +282,7 @@ void smem_poly1305_update(smem_poly1305_t *st, const uint8_t *m, size_t len)
         st->leftover = 0;
     }
 #if defined(HAVE_IFMA_KERNEL)
-    if (len >= VECTOR_MIN_BYTES && ifma_available()) {
+    if (len >= VECTOR_MIN_BYTES && !smem_simd_kernels_off && ifma_available()) {
         size_t groups = len / 256;
         vector_blocks(st, m, groups);
         m += groups * 256;

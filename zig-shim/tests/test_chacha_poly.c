@@ -73,11 +73,14 @@ static void test_rfc8439_keystream(void)
     smem_chacha20_ietf_xor(out, (const uint8_t *) plain, 114, nonce, 1, key);
     CHECK(memcmp(out, want, 114) == 0);
     /* The same text behind 1 KiB of zeros (sixteen blocks: one kernel step) from counter
-     * 2^32 - 15: the 32-bit counter wraps, as RFC 8439's does, and the text meets block 1 again. */
-    memset(big, 0, 1024);
-    memcpy(big + 1024, plain, 114);
-    smem_chacha20_ietf_xor(big, big, 1024 + 114, nonce, (uint32_t) -15, key);
-    CHECK(memcmp(big + 1024, want, 114) == 0);
+     * 2^32 - 15: the kernel's 32-bit counter wraps, as RFC 8439's does, and the text meets block 1
+     * again. (libsodium refuses to wrap and aborts; no caller gets near: a chunk starts at 1.) */
+    if (smem_chacha20_kernel_active()) {
+        memset(big, 0, 1024);
+        memcpy(big + 1024, plain, 114);
+        smem_chacha20_ietf_xor(big, big, 1024 + 114, nonce, (uint32_t) -15, key);
+        CHECK(memcmp(big + 1024, want, 114) == 0);
+    }
     free(big);
 }
 
@@ -203,6 +206,14 @@ int main(void)
     test_rfc8439_keystream();
     test_poly1305();
     test_aead();
+    /* Again on the path every other CPU takes (libsodium's ChaCha20, the scalar Poly1305). */
+    smem_simd_kernels_off = 1;
+    CHECK(!smem_chacha20_kernel_active() && !smem_poly1305_kernel_active());
+    test_keystream();
+    test_rfc8439_keystream();
+    test_poly1305();
+    test_aead();
+    smem_simd_kernels_off = 0;
     free(buf_m);
     free(buf_a);
     free(buf_b);
