@@ -2,7 +2,7 @@
 // asynchronous calls, which Bun runs on its thread pool: while the main thread is inside a
 // (synchronous, multi-threaded) STREAM batch call, the next batch is being read and the previous
 // one written. Reads land straight in the caller's buffer (a LockedBuffer view for plaintext).
-import { fstatSync, read, write } from "node:fs";
+import { fstatSync, read, readFileSync, write } from "node:fs";
 import { shim } from "../../ffi";
 import { IoError } from "../errors";
 
@@ -136,19 +136,62 @@ export class FdSource implements ByteSource {
 }
 
 /** Writes an fd (stdout, or an opened file), all of every buffer. */
+const O_APPEND = 0o2000;
+
+/**
+ * May bytes of this fd be written out of order? A regular file (Linux) not opened for appending,
+ * whose offset can be read: `> file` or `1<> file`, not `>> file`, pipes or devices.
+ */
+function positionalFile(fd: number): boolean {
+  if (process.platform !== "linux") return false;
+  try {
+    if (!fstatSync(fd).isFile()) return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
+    if (!flags || (Number.parseInt(flags[1] as string, 8) & O_APPEND) !== 0) return false;
+    return Number(shim().smem_fd_seek(fd, 0, SEEK_CUR)) >= 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes an fd (stdout, or an opened file), all of every buffer. On a regular file (`> file`) it
+ * can also keep bytes for later (reserve), from the descriptor's offset at that moment.
+ */
 export class FdSink implements ByteSink {
+  reserve?: (length: number) => Promise<ReservedBytes>;
+
   constructor(
     readonly fd: number,
     readonly name: string,
-  ) {}
+  ) {
+    if (positionalFile(fd)) this.reserve = (length) => this.#reserve(length);
+  }
 
-  async write(bytes: Uint8Array): Promise<void> {
+  async #reserve(length: number): Promise<ReservedBytes> {
+    const at = Number(shim().smem_fd_seek(this.fd, 0, SEEK_CUR));
+    if (at < 0) throw new IoError(`cannot write ${this.name}: its offset cannot be read`);
+    await this.write(new Uint8Array(length));
+    return { fill: (bytes) => this.#writeAll(bytes, at) };
+  }
+
+  write(bytes: Uint8Array): Promise<void> {
+    return this.#writeAll(bytes, null);
+  }
+
+  /** All of `bytes`, at the current offset (null) or at `position` (the offset stays). */
+  async #writeAll(bytes: Uint8Array, position: number | null): Promise<void> {
     let offset = 0;
     while (offset < bytes.length) {
       try {
         offset += await new Promise<number>((resolve, reject) =>
-          write(this.fd, bytes, offset, bytes.length - offset, null, (err, n) =>
-            err ? reject(err) : resolve(n),
+          write(
+            this.fd,
+            bytes,
+            offset,
+            bytes.length - offset,
+            position === null ? null : position + offset,
+            (err, n) => (err ? reject(err) : resolve(n)),
           ),
         );
       } catch (err) {

@@ -93,6 +93,42 @@ describe("roundtrips", () => {
   }
 });
 
+describe("stdout to a regular file: the KDF overlaps the payload, the bytes land where they belong", () => {
+  test("> file, text before and after on the same descriptor, and >> (append: written in order)", () => {
+    const input = join(dir, "stdout-in");
+    const plain = randomBytes(300_007);
+    writeFileSync(input, plain);
+    const seal = `${quoted} seal --passphrase-file '${pw}' ${ARGON2_SMALL.join(" ")} '${input}'`;
+    const opens = (file: string) => {
+      const back = `${file}.back`;
+      expect(runSmem(["open", "--passphrase-file", pw, "-o", back, file]).status).toBe(0);
+      return readFileSync(back).equals(plain);
+    };
+    const plainOut = join(dir, "stdout-plain.age");
+    expect(sh(`${seal} > '${plainOut}'`).status).toBe(0);
+    expect(opens(plainOut)).toBe(true);
+
+    const framed = join(dir, "stdout-framed.bin");
+    expect(sh(`{ printf abc; ${seal}; printf xyz; } > '${framed}'`).status).toBe(0);
+    const bytes = readFileSync(framed);
+    expect(bytes.subarray(0, 3).toString()).toBe("abc");
+    expect(bytes.subarray(bytes.length - 3).toString()).toBe("xyz");
+    expect(bytes.subarray(3, 3 + 22).toString("latin1")).toBe("age-encryption.org/v1\n");
+    const inner = join(dir, "stdout-inner.age");
+    writeFileSync(inner, bytes.subarray(3, bytes.length - 3));
+    expect(opens(inner)).toBe(true);
+
+    const appended = join(dir, "stdout-appended.bin");
+    writeFileSync(appended, "PREFIX");
+    expect(sh(`${seal} >> '${appended}'`).status).toBe(0);
+    const a = readFileSync(appended);
+    expect(a.subarray(0, 6).toString()).toBe("PREFIX");
+    const innerA = join(dir, "stdout-inner-a.age");
+    writeFileSync(innerA, a.subarray(6));
+    expect(opens(innerA)).toBe(true);
+  });
+});
+
 describe("age interop (Debian's age)", () => {
   const age = (() => {
     const found = spawnSync("sh", ["-c", "command -v age"], { encoding: "utf8" }).stdout.trim();
