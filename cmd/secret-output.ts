@@ -1,10 +1,10 @@
 // Where a raw secret (a KEM shared secret) may go: a named file (atomic, mode 0600) or an open
 // file descriptor, never a terminal. Also the refusal to write binary to a terminal stdout.
 import { closeSync, fstatSync, openSync, statSync, writeSync } from "node:fs";
-import { isatty } from "node:tty";
 import { AtomicFile } from "../core/atomic-file";
 import { IoError, UsageError } from "../core/errors";
 import type { LockedBuffer } from "../core/locked-buffer";
+import { isTerminal } from "../core/terminal";
 import { parseIntegerFlag } from "./common";
 
 export const secretOutputArgs = {
@@ -37,7 +37,7 @@ function isTerminalPath(path: string): boolean {
     if (!statSync(path).isCharacterDevice()) return false;
     const fd = openSync(path, "r");
     try {
-      return isatty(fd);
+      return isTerminal(fd);
     } finally {
       closeSync(fd);
     }
@@ -63,7 +63,8 @@ export function checkSecretTarget(target: SecretTarget): void {
     } catch {
       throw new IoError(`fd ${target.fd} is not open`);
     }
-    if (isatty(target.fd)) throw new UsageError(`refusing to write a secret to a terminal (fd ${target.fd})`);
+    if (isTerminal(target.fd))
+      throw new UsageError(`refusing to write a secret to a terminal (fd ${target.fd})`);
   } else if (isTerminalPath(target.file)) {
     throw new UsageError(`refusing to write a secret to a terminal (${target.file})`);
   }
@@ -89,6 +90,7 @@ export function writeBinaryOutput(output: string | undefined, bytes: Uint8Array)
     out.commit();
     return;
   }
-  if (isatty(1)) throw new UsageError("refusing to write binary data to a terminal (use -o FILE or a pipe)");
+  if (isTerminal(1))
+    throw new UsageError("refusing to write binary data to a terminal (use -o FILE or a pipe)");
   writeAll(1, bytes, "stdout");
 }

@@ -1,10 +1,10 @@
 // Input, output and progress for the streaming commands (seal, open, stream): INPUT or stdin,
 // -o (atomic, or straight through to a device/FIFO) or stdout, and a progress line on stderr.
 import { closeSync, fstatSync, openSync } from "node:fs";
-import { isatty } from "node:tty";
 import { AtomicFile } from "../core/atomic-file";
 import { IoError, NotFoundError, UsageError } from "../core/errors";
 import { type ByteSink, FdSink, FdSource } from "../core/stream";
+import { isTerminal } from "../core/terminal";
 import { isQuiet } from "./common";
 
 export interface CommandInput {
@@ -68,7 +68,7 @@ export interface CommandOutput {
  */
 export function openOutput(path: string | undefined, opts: { binary: boolean; hint: string }): CommandOutput {
   if (path === undefined || path === "-") {
-    if (opts.binary && isatty(1)) {
+    if (opts.binary && isTerminal(1)) {
       throw new UsageError(`refusing to write binary data to a terminal; ${opts.hint}`);
     }
     return { sink: new FdSink(1, "standard output"), finish() {}, abort() {} };
@@ -101,8 +101,8 @@ function mib(n: number): string {
  * input is over a few MiB (or of unknown size and already past that).
  */
 export function progress(verb: string, total: number | null): { update(n: number): void; done(): void } {
-  const enabled =
-    !isQuiet() && process.stderr.isTTY === true && (total === null || total > PROGRESS_MIN_BYTES);
+  // The size first: a small input never asks about stderr at all.
+  const enabled = (total === null || total > PROGRESS_MIN_BYTES) && !isQuiet() && isTerminal(2);
   const started = performance.now();
   // -Infinity, not 0: performance.now() counts from process start, so 0 would hide every update
   // of a run that finishes within its first 250 ms (a fast machine sealing a few dozen MiB).

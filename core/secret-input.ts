@@ -1,7 +1,6 @@
 // Reading secrets — passphrases and key material — straight into locked memory (DESIGN 3.1).
 // Bytes go from the fd into a LockedBuffer; growing re-allocates and destroys (wipes) the old one.
 // No secret becomes a JS string, except SMEM_PASSPHRASE, which already is one (documented).
-import { spawnSync } from "node:child_process";
 import { closeSync, fstatSync, openSync, read, readSync, writeSync } from "node:fs";
 import { EnvironmentError, FormatError, IoError, NotFoundError, UsageError } from "./errors";
 import { LockedBuffer } from "./locked-buffer";
@@ -192,9 +191,11 @@ function openTerminal(): number {
   }
 }
 
+// Bun.spawnSync, not node:child_process: importing that module costs every command that merely
+// might prompt about a millisecond at start-up.
 function stty(tty: number, args: string[]): { ok: boolean; out: string } {
-  const r = spawnSync("stty", args, { stdio: [tty, "pipe", "ignore"], encoding: "utf8" });
-  return { ok: r.status === 0, out: (r.stdout ?? "").trim() };
+  const r = Bun.spawnSync(["stty", ...args], { stdin: tty, stdout: "pipe", stderr: "ignore" });
+  return { ok: r.exitCode === 0, out: r.stdout.toString().trim() };
 }
 
 function readAsync(fd: number, into: Uint8Array): Promise<number> {

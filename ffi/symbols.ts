@@ -26,6 +26,7 @@ export const shimSymbols = {
   smem_mlock_limit: { args: [ptr, ptr], returns: i32 },
   smem_core_limit: { args: [ptr], returns: i32 },
   smem_dumpable: { args: [], returns: i32 },
+  smem_isatty: { args: [i32], returns: i32 },
   smem_platform_features: { args: [], returns: u32 },
 
   smem_flock: { args: [i32, i32, i32], returns: i32 },

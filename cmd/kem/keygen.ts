@@ -1,11 +1,11 @@
 import { existsSync, writeSync } from "node:fs";
-import { isatty } from "node:tty";
 import { formatIdentityFile, generateIdentity, recipientString } from "../../core/age/keys";
 import { AtomicFile } from "../../core/atomic-file";
 import { IoError, UsageError } from "../../core/errors";
 import type { KeyKind } from "../../core/keys/strings";
 import type { LockedBuffer } from "../../core/locked-buffer";
 import { hardenProcess } from "../../core/process-guard";
+import { isTerminal } from "../../core/terminal";
 import {
   defineSmemCommand,
   globalArgs,
@@ -63,7 +63,7 @@ export default defineSmemCommand(
         throw new IoError(`${output} already exists; refusing to overwrite it`);
       }
       const clear = args.passphrase === false;
-      if (output === undefined && isatty(1)) {
+      if (output === undefined && isTerminal(1)) {
         throw new UsageError("refusing to write a secret key to a terminal (use -o FILE or a pipe)");
       }
       using identity = generateIdentity(kind);

@@ -4,6 +4,7 @@ import { writeFileAtomic } from "../../core/atomic-file";
 import { UsageError } from "../../core/errors";
 import { writeAllSync } from "../../core/fd-output";
 import { hardenProcess } from "../../core/process-guard";
+import { isTerminal } from "../../core/terminal";
 import { getEntry } from "../../core/vault/store";
 import { defineSmemCommand, globalArgs, outputArg, passphraseArgs, runCommand } from "../common";
 import { identityArg, nameArg, requireName, vaultArg, vaultDir } from "./args";
@@ -25,7 +26,7 @@ export default defineSmemCommand(
       hardenProcess();
       const name = requireName(args);
       const root = vaultDir(args);
-      if (args.output === undefined && process.stdout.isTTY && !args.show) {
+      if (args.output === undefined && isTerminal(1) && !args.show) {
         throw new UsageError(
           "refusing to print a secret to the terminal: pass --show, or use -o FILE or a pipe",
         );

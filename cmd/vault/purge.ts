@@ -2,6 +2,7 @@
 // terminal; elsewhere it needs --force.
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { EnvironmentError, UsageError } from "../../core/errors";
+import { isTerminal } from "../../core/terminal";
 import { vaultStats } from "../../core/vault/contains";
 import { purgeVault } from "../../core/vault/store";
 import { defineSmemCommand, globalArgs, info, runCommand } from "../common";
@@ -32,7 +33,7 @@ export default defineSmemCommand(
     run: runCommand(({ args }) => {
       const root = vaultDir(args);
       if (!args.force) {
-        if (!process.stdin.isTTY)
+        if (!isTerminal(0))
           throw new UsageError("purge deletes every entry: pass --force when not on a terminal");
         const count = vaultStats(root).items_count;
         if (!confirmOnTerminal(`Delete all ${count} entries of the vault at ${root}? [y/N] `)) {

@@ -2,6 +2,7 @@
 // typed twice at a no-echo prompt. Only the vault's public recipient is used: no passphrase.
 import { hardenProcess } from "../../core/process-guard";
 import { promptPassphrase, readSecretFromFd } from "../../core/secret-input";
+import { isTerminal } from "../../core/terminal";
 import { MAX_VALUE_BYTES } from "../../core/vault/entry";
 import { setEntry } from "../../core/vault/store";
 import { defineSmemCommand, globalArgs, runCommand } from "../common";
@@ -19,7 +20,7 @@ export default defineSmemCommand(
       hardenProcess();
       const name = requireName(args);
       const root = vaultDir(args);
-      using value = process.stdin.isTTY
+      using value = isTerminal(0)
         ? await promptPassphrase(`Value for '${name}': `, { confirm: "Again: " })
         : readSecretFromFd(0, { maxBytes: MAX_VALUE_BYTES });
       setEntry(root, name, value.bytes());

@@ -14,6 +14,12 @@ export class ArmorSource implements ByteSource {
 
   constructor(readonly inner: ByteSource) {}
 
+  /** At most three bytes per four characters of armor still to read, plus what is decoded. */
+  remaining(): number | null {
+    const inner = this.inner.remaining?.() ?? null;
+    return inner === null ? null : this.#pending.length + Math.ceil((inner * 3) / 4);
+  }
+
   async read(into: Uint8Array): Promise<number> {
     while (this.#pending.length === 0) {
       if (this.#ended) return 0;

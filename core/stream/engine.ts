@@ -27,10 +27,16 @@ export interface EngineResult {
   plaintextBytes: number;
 }
 
-function batchChunksOf(opts: EngineOptions): number {
+/**
+ * Chunks per batch: the configured number, or fewer when the source knows it holds less, so a
+ * 1 KiB file does not cost megabytes of locked buffers (`unit`: bytes one chunk takes there).
+ */
+function batchChunksOf(opts: EngineOptions, source: ByteSource, unit: number): number {
   const n = opts.batchChunks ?? DEFAULT_BATCH_CHUNKS;
   if (!Number.isInteger(n) || n < 1 || n > 4096) throw new RangeError("batchChunks must be 1..4096");
-  return n;
+  const left = source.remaining?.() ?? null;
+  // One chunk more than the bytes fill: the first read then comes back short and marks the end.
+  return left === null ? n : Math.min(n, Math.floor(left / unit) + 1);
 }
 
 async function settle(pending: Promise<void> | null): Promise<void> {
@@ -82,7 +88,7 @@ export async function sealStream(
   sink: ByteSink,
   opts: EngineOptions = {},
 ): Promise<EngineResult> {
-  const chunks = batchChunksOf(opts);
+  const chunks = batchChunksOf(opts, source, CHUNK_BYTES);
   const plainSize = chunks * CHUNK_BYTES;
   const plain = [LockedBuffer.alloc(plainSize), LockedBuffer.alloc(plainSize), LockedBuffer.alloc(plainSize)];
   const sealed = [new Uint8Array(chunks * SEALED_CHUNK_BYTES), new Uint8Array(chunks * SEALED_CHUNK_BYTES)];
@@ -165,7 +171,7 @@ export async function openStream(
   sink: ByteSink,
   opts: EngineOptions = {},
 ): Promise<EngineResult> {
-  const chunks = batchChunksOf(opts);
+  const chunks = batchChunksOf(opts, source, SEALED_CHUNK_BYTES);
   const sealedSize = chunks * SEALED_CHUNK_BYTES;
   const sealed = [new Uint8Array(sealedSize), new Uint8Array(sealedSize), new Uint8Array(sealedSize)];
   const plain = [LockedBuffer.alloc(chunks * CHUNK_BYTES), LockedBuffer.alloc(chunks * CHUNK_BYTES)];

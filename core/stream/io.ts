@@ -15,6 +15,11 @@ export interface ByteSource {
    * engines then keep two reads in flight.
    */
   readonly concurrentReads?: boolean;
+  /**
+   * How many bytes are left, when the source knows (a regular file): a hint that keeps buffers
+   * small for small inputs, never a promise (a growing file simply takes more batches).
+   */
+  remaining?(): number | null;
 }
 
 export interface ByteSink {
@@ -84,6 +89,16 @@ export class FdSource implements ByteSource {
       }
     }
     return this.#next;
+  }
+
+  remaining(): number | null {
+    const at = this.#offset();
+    if (at === null) return null;
+    try {
+      return this.#prefix.length + Math.max(0, fstatSync(this.fd).size - at);
+    } catch {
+      return null;
+    }
   }
 
   async read(into: Uint8Array): Promise<number> {
@@ -232,6 +247,11 @@ export class PrefixSource implements ByteSource {
     return this.#prefix.length === 0 && this.inner.concurrentReads === true;
   }
 
+  remaining(): number | null {
+    const inner = this.inner.remaining?.() ?? null;
+    return inner === null ? null : this.#prefix.length + inner;
+  }
+
   async read(into: Uint8Array): Promise<number> {
     if (this.#prefix.length === 0) return this.inner.read(into);
     const n = Math.min(into.length, this.#prefix.length);
@@ -246,6 +266,9 @@ export class BytesSource implements ByteSource {
   #rest: Uint8Array;
   constructor(bytes: Uint8Array) {
     this.#rest = bytes;
+  }
+  remaining(): number {
+    return this.#rest.length;
   }
   async read(into: Uint8Array): Promise<number> {
     const n = Math.min(into.length, this.#rest.length);

@@ -111,6 +111,44 @@ describe("STREAM engine", () => {
     });
   }
 
+  test("a source's size hint picks the batch size; a wrong hint changes nothing but the batching", async () => {
+    /** Bytes in memory that report `claim` as what is left, whatever the truth. */
+    class ClaimingSource extends BytesSource {
+      constructor(
+        bytes: Uint8Array,
+        readonly claim: number,
+      ) {
+        super(bytes);
+      }
+      override remaining(): number {
+        return this.claim;
+      }
+    }
+    /** Collects, and records how much each write carried. */
+    class SizesSink extends CollectSink {
+      sizes: number[] = [];
+      override async write(bytes: Uint8Array): Promise<void> {
+        this.sizes.push(bytes.length);
+        await super.write(bytes);
+      }
+    }
+    using key = LockedBuffer.random(32);
+    const plain = randomBytes(5 * CHUNK_BYTES + 17);
+    const want = referenceSeal(key.bytes(), plain);
+    for (const claim of [0, 10, CHUNK_BYTES, plain.length, 1 << 30]) {
+      const sealed = new SizesSink();
+      await sealStream(key, new ClaimingSource(plain, claim), sealed, { batchChunks: 8 });
+      expect(Buffer.from(sealed.bytes()).equals(Buffer.from(want))).toBe(true);
+      const opened = new SizesSink();
+      await openStream(key, new ClaimingSource(want, claim), opened, { batchChunks: 8 });
+      expect(Buffer.from(opened.bytes()).equals(Buffer.from(plain))).toBe(true);
+      // A claim under one chunk means batches of one chunk; a large one, the configured batch.
+      const most = Math.max(...sealed.sizes);
+      if (claim < CHUNK_BYTES) expect(most).toBeLessThanOrEqual(SEALED_CHUNK_BYTES);
+      if (claim >= plain.length) expect(most).toBeGreaterThan(SEALED_CHUNK_BYTES);
+    }
+  });
+
   test("short reads (pipes) give the same bytes", async () => {
     using key = LockedBuffer.random(32);
     const plain = randomBytes(3 * CHUNK_BYTES + 5);

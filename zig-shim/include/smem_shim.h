@@ -75,6 +75,9 @@ SMEM_EXPORT int smem_mlock_limit(uint64_t *soft_p, uint64_t *hard_p);
 SMEM_EXPORT int smem_core_limit(uint64_t *soft_p);
 /* 1 dumpable, 0 not, -1 unknown (non-Linux). */
 SMEM_EXPORT int smem_dumpable(void);
+/* 1 when fd is a terminal, else 0 (also for a closed or invalid fd). isatty() without loading
+ * Node's tty and stream modules, which cost a short command several milliseconds. */
+SMEM_EXPORT int smem_isatty(int fd);
 /* Which protections this build uses on this platform, as bit flags below. Compile-time facts,
  * except smem_FEATURE_WER_EXCLUDE, which needs smem_init() to have found the API at run time. */
 SMEM_EXPORT uint32_t smem_platform_features(void);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #if defined(_WIN32)
+#include <io.h>
 #include <windows.h>
 #else
 #include <sys/mman.h>
@@ -193,6 +194,16 @@ int smem_dumpable(void)
     return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
 #else
     return -1;
+#endif
+}
+
+int smem_isatty(int fd)
+{
+    if (fd < 0) return 0;
+#if defined(_WIN32)
+    return _isatty(fd) ? 1 : 0;
+#else
+    return isatty(fd) ? 1 : 0;
 #endif
 }
 

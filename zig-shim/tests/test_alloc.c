@@ -8,6 +8,7 @@
 #include "check.h"
 #include "vma.h"
 
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -353,6 +354,28 @@ static void test_process(void)
     CHECK(in_child(child_mlock_refused));
 }
 
+static void test_isatty(void)
+{
+    int p[2];
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    int slave;
+
+    CHECK(master >= 0);
+    CHECK(grantpt(master) == 0 && unlockpt(master) == 0);
+    slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    CHECK(slave >= 0);
+    CHECK(smem_isatty(slave) == 1);
+    CHECK(pipe(p) == 0);
+    CHECK(smem_isatty(p[0]) == 0);
+    CHECK(smem_isatty(p[1]) == 0);
+    close(p[0]);
+    close(p[1]);
+    close(slave);
+    CHECK(smem_isatty(slave) == 0); /* closed */
+    CHECK(smem_isatty(-1) == 0);
+    close(master);
+}
+
 int main(void)
 {
     page = (size_t) sysconf(_SC_PAGESIZE);
@@ -363,5 +386,6 @@ int main(void)
     test_canary();
     test_protect();
     test_process();
+    test_isatty();
     return check_done("test_alloc");
 }
