@@ -33,11 +33,16 @@ export function validateKdfParams(p: KdfParams): void {
   }
 }
 
-export function deriveKey(passphrase: KeyBytes, salt: Uint8Array, p: KdfParams = DEFAULT_KDF): LockedBuffer {
+/** What both deriveKey and deriveKeyAsync refuse before any work: bad parameters, a short salt. */
+function checkKdfArguments(p: KdfParams, salt: Uint8Array): void {
   validateKdfParams(p);
   if (salt.length < KDF_MIN_SALT_BYTES) {
     throw new RangeError(`salt must be at least ${KDF_MIN_SALT_BYTES} bytes, got ${salt.length}`);
   }
+}
+
+export function deriveKey(passphrase: KeyBytes, salt: Uint8Array, p: KdfParams = DEFAULT_KDF): LockedBuffer {
+  checkKdfArguments(p, salt);
   const pw = viewOf(passphrase);
   const key = LockedBuffer.alloc(KDF_KEY_BYTES);
   const status = shim().smem_kdf_derive(
@@ -70,10 +75,7 @@ export async function deriveKeyAsync(
   salt: Uint8Array,
   p: KdfParams = DEFAULT_KDF,
 ): Promise<LockedBuffer> {
-  validateKdfParams(p);
-  if (salt.length < KDF_MIN_SALT_BYTES) {
-    throw new RangeError(`salt must be at least ${KDF_MIN_SALT_BYTES} bytes, got ${salt.length}`);
-  }
+  checkKdfArguments(p, salt);
   const pw = viewOf(passphrase);
   const key = LockedBuffer.alloc(KDF_KEY_BYTES);
   const job = shim().smem_kdf_derive_start(
