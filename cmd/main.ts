@@ -4,10 +4,11 @@
 // and in cmd/common.ts so the user sees one line and a documented exit code.
 import type { CommandDef } from "citty";
 import { UsageError } from "../core/errors";
+import { runCommandLine } from "./args";
 import { examplesOf, exitWithError, globalArgs, stripAnsi, useColor } from "./common";
 
-// A plain object (citty's defineCommand is the identity): citty itself is imported only when a
-// command line needs parsing, so `smem version` never loads it.
+// A plain object (citty's defineCommand is the identity): citty itself is imported only to render
+// --help; command lines are parsed by ./args.
 const main: CommandDef = {
   meta: {
     name: "smem",
@@ -79,29 +80,8 @@ if (argv.length === 0) {
   await printHelp(argv, process.stderr);
   process.exit(1);
 }
-/**
- * `smem version` takes only boolean flags (the global ones and --verbose), so it is run without
- * citty's parser: start-up is what `version` measures (issue 2: at most 2x a bare compiled binary).
- */
-async function runVersion(rest: string[]): Promise<void> {
-  const cmd = (await import("./version")).default;
-  const flags = new Set(rest);
-  const args: Record<string, unknown> = { _: rest.filter((a) => !a.startsWith("-")) };
-  for (const [name, def] of Object.entries(cmd.args ?? {})) {
-    if (def.type !== "boolean") continue;
-    const aliases = "alias" in def && def.alias ? [def.alias].flat() : [];
-    args[name] = flags.has(`--${name}`) || aliases.some((a) => flags.has(`-${a}`));
-  }
-  await cmd.run?.({ rawArgs: rest, args: args as never, cmd: cmd as never });
-}
-
 try {
-  if (argv[0] === "version") {
-    await runVersion(argv.slice(1));
-  } else {
-    const { runCommand } = await import("citty");
-    await runCommand(main, { rawArgs: argv });
-  }
+  await runCommandLine(main, argv);
 } catch (err) {
   exitWithError(err);
 }
