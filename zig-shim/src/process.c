@@ -82,6 +82,17 @@ const char *smem_sodium_version_string(void)
     return sodium_version_string();
 }
 
+/* The canary pages from one 32-byte seed (ChaCha20): the system RNG hands out at most 256 bytes
+ * per getrandom call in libsodium, and 32 calls were a visible part of every start-up. */
+static void canary_fill(uint8_t *canary, size_t len)
+{
+    uint8_t seed[randombytes_SEEDBYTES];
+
+    randombytes_buf(seed, sizeof seed);
+    randombytes_buf_deterministic(canary, len, seed);
+    sodium_memzero(seed, sizeof seed);
+}
+
 int smem_init(void)
 {
     size_t len;
@@ -101,7 +112,7 @@ int smem_init(void)
     if (canary == NULL) {
         return -1;
     }
-    randombytes_buf(canary, len);
+    canary_fill(canary, len);
     {
         DWORD old;
         VirtualProtect(canary, len, PAGE_READONLY, &old);
@@ -114,7 +125,7 @@ int smem_init(void)
 #if defined(MADV_DONTDUMP)
     (void) madvise(canary, len, MADV_DONTDUMP);
 #endif
-    randombytes_buf(canary, len);
+    canary_fill(canary, len);
     (void) mprotect(canary, len, PROT_READ);
 #endif
     smem_canary_page = canary;
