@@ -24,6 +24,7 @@ import { IoError } from "./errors";
 import { onCleanup } from "./process-guard";
 import { randomBytes } from "./random";
 import { lockTempFile, removeStaleTemps, tempNameFor } from "./stale-temp";
+import { neverBlocks, SYNC_IO_MAX_BYTES } from "./sync-io";
 
 const TEMP_MODE = 0o600;
 
@@ -77,12 +78,15 @@ export class AtomicFile implements Disposable {
   readonly #ownsFd: boolean;
   #done = false;
   #unregister: () => void;
+  /** A temp file or /dev/null: small writes skip the thread pool (see ./sync-io). */
+  readonly #neverBlocks: boolean;
 
   private constructor(target: string, tempPath: string | null, fd: number, ownsFd = true) {
     this.target = target;
     this.tempPath = tempPath;
     this.#fd = fd;
     this.#ownsFd = ownsFd;
+    this.#neverBlocks = tempPath !== null || neverBlocks(fd);
     this.#unregister = tempPath ? onCleanup(() => this.#discard()) : () => {};
   }
 
@@ -174,6 +178,10 @@ export class AtomicFile implements Disposable {
    */
   async writeAsync(bytes: Uint8Array): Promise<void> {
     const fd = this.#openFd();
+    if (bytes.length <= SYNC_IO_MAX_BYTES && this.#neverBlocks) {
+      this.write(bytes);
+      return;
+    }
     let offset = 0;
     try {
       while (offset < bytes.length) {

@@ -2,7 +2,7 @@
 // stream.c). Plaintext sits in LockedBuffers; their addresses go to the shim directly, so no
 // plaintext ever passes through JS-managed memory.
 import { shim } from "../../ffi";
-import { AuthError } from "../errors";
+import { AuthError, IoError } from "../errors";
 import type { LockedBuffer } from "../locked-buffer";
 
 export const CHUNK_BYTES = 65536;
@@ -15,6 +15,9 @@ const STREAM_EAUTH = -2;
 const STREAM_ETRUNCATED = -3;
 const STREAM_ETRAILING = -4;
 const STREAM_EEMPTY = -5;
+const STREAM_EIO = -6;
+const STREAM_ESHRANK = -7;
+const STREAM_ENOMEM = -8;
 
 /** Sealed size of `plainLength` bytes of a batch (whole chunks, or the final piece). */
 export function sealedLength(plainLength: number, final: boolean): number {
@@ -51,6 +54,68 @@ export function sealBatch(
   );
   if (rc !== STREAM_OK) throw new RangeError(`STREAM seal rejected its arguments (${rc})`);
   return sealed;
+}
+
+export interface FileBatch {
+  /** Plaintext bytes read (and sealed) from the file. */
+  plaintextBytes: number;
+  /** Sealed bytes in `out` (from offset 0). */
+  sealedBytes: number;
+  /** The payload is complete: the file ended in this batch or right after it. */
+  final: boolean;
+}
+
+const fileBatchResult = new BigUint64Array(3);
+
+async function errnoName(errno: number): Promise<string> {
+  const { constants } = await import("node:os");
+  const name = Object.entries(constants.errno).find(([, n]) => n === errno)?.[0];
+  return name ?? `errno ${errno}`;
+}
+
+/**
+ * Reads the next batch of a regular file at `offset` straight into `plain` (locked) and seals it
+ * as chunks `counter`, `counter + 1`, … into `out`, on every core (zig-shim/src/stream.c): each
+ * worker seals a chunk right after reading it, while it is still in its cache. `name` is for
+ * errors (IoError).
+ */
+export async function sealFileBatch(
+  out: Uint8Array,
+  key: LockedBuffer,
+  plain: LockedBuffer,
+  fd: number,
+  offset: number,
+  counter: number,
+  name: string,
+  threads = 0,
+): Promise<FileBatch> {
+  const chunks = plain.size / CHUNK_BYTES;
+  if (!Number.isInteger(chunks) || chunks < 1 || out.length < chunks * SEALED_CHUNK_BYTES) {
+    throw new RangeError("STREAM file batch does not fit its buffers");
+  }
+  const rc = shim().smem_stream_seal_fd(
+    out,
+    out.length,
+    plain.ptr,
+    plain.size,
+    fd,
+    offset,
+    key.ptr,
+    counter,
+    threads,
+    fileBatchResult,
+  );
+  if (rc === STREAM_EIO) {
+    throw new IoError(`cannot read ${name}: ${await errnoName(Number(fileBatchResult[2]))}`);
+  }
+  if (rc === STREAM_ESHRANK) throw new IoError(`${name} got shorter while it was being read`);
+  if (rc === STREAM_ENOMEM) throw new IoError("out of memory");
+  if (rc !== STREAM_OK) throw new RangeError(`STREAM file seal rejected its arguments (${rc})`);
+  return {
+    plaintextBytes: Number(fileBatchResult[0]),
+    sealedBytes: Number(fileBatchResult[1]),
+    final: fileBatchResult[2] === 1n,
+  };
 }
 
 export interface OpenedBatch {

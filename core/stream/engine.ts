@@ -6,7 +6,7 @@
 // before it processes a batch. It reads ahead: batch N is processed only once batch N+1 has been
 // read (or found empty). A short batch means the input ended.
 import { LockedBuffer } from "../locked-buffer";
-import { CHUNK_BYTES, openBatch, SEALED_CHUNK_BYTES, sealBatch, sealedLength } from "./batch";
+import { CHUNK_BYTES, openBatch, SEALED_CHUNK_BYTES, sealBatch, sealedLength, sealFileBatch } from "./batch";
 import { type ByteSink, type ByteSource, readFull } from "./io";
 
 /** 32 chunks (2 MiB of plaintext) per batch: three plaintext batches stay under the common
@@ -88,6 +88,8 @@ export async function sealStream(
   sink: ByteSink,
   opts: EngineOptions = {},
 ): Promise<EngineResult> {
+  const file = source.positional?.() ?? null;
+  if (file) return sealFile(key, source, file, sink, opts);
   const chunks = batchChunksOf(opts, source, CHUNK_BYTES);
   const plainSize = chunks * CHUNK_BYTES;
   const plain = [LockedBuffer.alloc(plainSize), LockedBuffer.alloc(plainSize), LockedBuffer.alloc(plainSize)];
@@ -156,6 +158,56 @@ export async function sealStream(
     return { plaintextBytes: total };
   } finally {
     await release(plain, [pendingRead, earlyRead], pendingWrite);
+  }
+}
+
+/**
+ * sealStream for a regular file (ByteSource.positional): the shim's workers read each chunk and
+ * seal it at once (sealFileBatch), so reading takes no thread of its own and the plaintext is
+ * sealed while it is still in cache; batch N is written while batch N+1 is read and sealed.
+ */
+async function sealFile(
+  key: LockedBuffer,
+  source: ByteSource,
+  file: { fd: number; offset: number; name: string },
+  sink: ByteSink,
+  opts: EngineOptions,
+): Promise<EngineResult> {
+  const chunks = batchChunksOf(opts, source, CHUNK_BYTES);
+  const plain = LockedBuffer.alloc(chunks * CHUNK_BYTES);
+  const sealed = [new Uint8Array(chunks * SEALED_CHUNK_BYTES), new Uint8Array(chunks * SEALED_CHUNK_BYTES)];
+  let pendingWrite: Promise<void> | null = null;
+  try {
+    let offset = file.offset;
+    let counter = 0;
+    for (let out = 0; ; out ^= 1) {
+      const target = sealed[out] as Uint8Array;
+      const batch = await sealFileBatch(
+        target,
+        key,
+        plain,
+        file.fd,
+        offset,
+        counter,
+        file.name,
+        opts.threads ?? 0,
+      );
+      // The previous batch's write used the other buffer; this one is written while the next
+      // batch is read and sealed into that one.
+      await settle(pendingWrite);
+      pendingWrite = sink.write(target.subarray(0, batch.sealedBytes));
+      offset += batch.plaintextBytes;
+      counter += chunks;
+      opts.onProgress?.(offset - file.offset);
+      if (batch.final) break;
+    }
+    await settle(pendingWrite);
+    pendingWrite = null;
+    source.readTo?.(offset);
+    return { plaintextBytes: offset - file.offset };
+  } finally {
+    if (pendingWrite) await pendingWrite.catch(() => {});
+    plain.destroy();
   }
 }
 

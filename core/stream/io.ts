@@ -2,9 +2,10 @@
 // asynchronous calls, which Bun runs on its thread pool: while the main thread is inside a
 // (synchronous, multi-threaded) STREAM batch call, the next batch is being read and the previous
 // one written. Reads land straight in the caller's buffer (a LockedBuffer view for plaintext).
-import { fstatSync, read, readFileSync, write } from "node:fs";
+import { fstatSync, read, readFileSync, readSync, write, writeSync } from "node:fs";
 import { shim } from "../../ffi";
 import { IoError } from "../errors";
+import { neverBlocks, SYNC_IO_MAX_BYTES } from "../sync-io";
 
 export interface ByteSource {
   /** Reads up to `into.length` bytes into `into`; resolves to the count, 0 at end of input. */
@@ -20,6 +21,14 @@ export interface ByteSource {
    * small for small inputs, never a promise (a growing file simply takes more batches).
    */
   remaining?(): number | null;
+  /**
+   * A regular file that the caller may read itself at explicit offsets (POSIX): its descriptor
+   * and the offset of the next byte, or null. Whoever reads that way reports where it stopped
+   * with readTo(), and reads nothing more through read().
+   */
+  positional?(): { fd: number; offset: number; name: string } | null;
+  /** After reading through positional(): everything up to `end` (the input's end) was taken. */
+  readTo?(end: number): void;
 }
 
 export interface ByteSink {
@@ -91,6 +100,21 @@ export class FdSource implements ByteSource {
     return this.#next;
   }
 
+  positional(): { fd: number; offset: number; name: string } | null {
+    if (this.#prefix.length > 0 || process.platform === "win32") return null;
+    const at = this.#offset();
+    return at === null ? null : { fd: this.fd, offset: at, name: this.name };
+  }
+
+  readTo(end: number): void {
+    this.#next = end;
+    this.#eof = true;
+    if (end > this.#delivered) {
+      this.#delivered = end;
+      shim().smem_fd_seek(this.fd, end, SEEK_SET);
+    }
+  }
+
   remaining(): number | null {
     const at = this.#offset();
     if (at === null) return null;
@@ -114,9 +138,11 @@ export class FdSource implements ByteSource {
     if (this.#eof) return 0;
     // This read owns [start, start + into.length): the next one starts after it at once.
     this.#next = start + into.length;
+    const small = into.length <= SYNC_IO_MAX_BYTES;
     let filled = 0;
     while (filled < into.length) {
-      const n = await this.#readOnce(into.subarray(filled), start + filled);
+      const rest = into.subarray(filled);
+      const n = small ? this.#readNow(rest, start + filled) : await this.#readOnce(rest, start + filled);
       if (n === 0) {
         this.#eof = true;
         break;
@@ -128,6 +154,19 @@ export class FdSource implements ByteSource {
       shim().smem_fd_seek(this.fd, this.#delivered, SEEK_SET);
     }
     return filled;
+  }
+
+  /** A read of a regular file at `position`, on this thread (see ../sync-io). */
+  #readNow(into: Uint8Array, position: number): number {
+    for (;;) {
+      try {
+        return readSync(this.fd, into, 0, into.length, position);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === "EINTR") continue;
+        throw new IoError(`cannot read ${this.name}: ${describe(e)}`);
+      }
+    }
   }
 
   async #readOnce(into: Uint8Array, position: number | null): Promise<number> {
@@ -175,12 +214,14 @@ function positionalFile(fd: number): boolean {
  */
 export class FdSink implements ByteSink {
   reserve?: (length: number) => Promise<ReservedBytes>;
+  readonly #neverBlocks: boolean;
 
   constructor(
     readonly fd: number,
     readonly name: string,
   ) {
     if (positionalFile(fd)) this.reserve = (length) => this.#reserve(length);
+    this.#neverBlocks = neverBlocks(fd);
   }
 
   async #reserve(length: number): Promise<ReservedBytes> {
@@ -196,19 +237,18 @@ export class FdSink implements ByteSink {
 
   /** All of `bytes`, at the current offset (null) or at `position` (the offset stays). */
   async #writeAll(bytes: Uint8Array, position: number | null): Promise<void> {
+    const now = this.#neverBlocks && bytes.length <= SYNC_IO_MAX_BYTES;
     let offset = 0;
     while (offset < bytes.length) {
       try {
-        offset += await new Promise<number>((resolve, reject) =>
-          write(
-            this.fd,
-            bytes,
-            offset,
-            bytes.length - offset,
-            position === null ? null : position + offset,
-            (err, n) => (err ? reject(err) : resolve(n)),
-          ),
-        );
+        const at = position === null ? null : position + offset;
+        offset += now
+          ? writeSync(this.fd, bytes, offset, bytes.length - offset, at)
+          : await new Promise<number>((resolve, reject) =>
+              write(this.fd, bytes, offset, bytes.length - offset, at, (err, n) =>
+                err ? reject(err) : resolve(n),
+              ),
+            );
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         if (e.code === "EAGAIN" || e.code === "EWOULDBLOCK") {

@@ -3,12 +3,22 @@
 // payload can be cut, extended or tampered with.
 import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chachaSeal } from "../../core/aead";
 import { concatBytes, utf8 } from "../../core/bytes";
-import { AuthError, FormatError } from "../../core/errors";
+import { AuthError, FormatError, IoError } from "../../core/errors";
 import { hkdfSha256Into } from "../../core/hash";
 import { LockedBuffer } from "../../core/locked-buffer";
 import { randomBytes } from "../../core/random";
@@ -206,6 +216,66 @@ describe("STREAM engine", () => {
         expect(new FdSource(ffd, "fifo").concurrentReads).toBe(false);
       } finally {
         closeSync(ffd);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("sealing a regular file: the shim reads it from the descriptor's offset; growth between batches counts, shrinking is an I/O error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smem-engine-"));
+    try {
+      using key = LockedBuffer.random(32);
+      const path = join(dir, "f");
+      // Starts where the descriptor stands, leaves it at the end.
+      const bytes = randomBytes(3 * 65536 + 5);
+      writeFileSync(path, bytes);
+      let fd = openSync(path, "r");
+      try {
+        readSync(fd, new Uint8Array(5));
+        const source = new FdSource(fd, "f");
+        expect(source.positional()).toEqual({ fd, offset: 5, name: "f" });
+        const sink = new CollectSink();
+        const r = await sealStream(key, source, sink, { batchChunks: 1 });
+        expect(r.plaintextBytes).toBe(3 * 65536);
+        expect(
+          Buffer.from(sink.bytes()).equals(Buffer.from(referenceSeal(key.bytes(), bytes.subarray(5)))),
+        ).toBe(true);
+        expect(readSync(fd, new Uint8Array(1))).toBe(0);
+      } finally {
+        closeSync(fd);
+      }
+      // Bytes appended while the first batch is being written are sealed too.
+      const first = randomBytes(2 * 65536);
+      const more = randomBytes(70_000);
+      writeFileSync(path, first);
+      fd = openSync(path, "r");
+      try {
+        const sink = new CollectSink();
+        let appended = false;
+        const growing = {
+          write: async (b: Uint8Array) => {
+            if (!appended) appendFileSync(path, more);
+            appended = true;
+            await sink.write(b);
+          },
+        };
+        await sealStream(key, new FdSource(fd, "f"), growing, { batchChunks: 1 });
+        const want = referenceSeal(key.bytes(), concatBytes(first, more));
+        expect(Buffer.from(sink.bytes()).equals(Buffer.from(want))).toBe(true);
+      } finally {
+        closeSync(fd);
+      }
+      // A file cut short after a batch said more was coming cannot make a valid payload.
+      writeFileSync(path, randomBytes(3 * 65536));
+      fd = openSync(path, "r");
+      try {
+        const cutting = { write: async () => truncateSync(path, 65536) };
+        const sealing = sealStream(key, new FdSource(fd, "f"), cutting, { batchChunks: 1 });
+        await expect(sealing).rejects.toThrow("f got shorter while it was being read");
+        await expect(sealing).rejects.toBeInstanceOf(IoError);
+      } finally {
+        closeSync(fd);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

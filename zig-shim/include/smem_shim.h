@@ -234,6 +234,9 @@ SMEM_EXPORT int smem_kdf_job_finish(void *job, uint8_t out[32]);
 #define smem_STREAM_ETRUNCATED (-3) /* the payload ends without its final chunk */
 #define smem_STREAM_ETRAILING (-4)  /* data follows the final chunk */
 #define smem_STREAM_EEMPTY (-5)     /* an empty final chunk after other chunks */
+#define smem_STREAM_EIO (-6)        /* reading the input failed (errno in result[2]) */
+#define smem_STREAM_ESHRANK (-7)    /* the input file ended before where the last batch said */
+#define smem_STREAM_ENOMEM (-8)
 
 /* Seal a batch: in = whole 64 KiB chunks (the last may be short, or the batch empty, only when
  * `final`). Fails only on bad arguments. */
@@ -247,6 +250,15 @@ SMEM_EXPORT int smem_stream_seal(uint8_t *out, size_t out_len, const uint8_t *in
 SMEM_EXPORT int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_len,
                                  const uint8_t key[32], uint64_t first_counter, int final,
                                  uint32_t threads, uint64_t *good_chunks_p);
+/* Read and seal the next batch of a regular file (POSIX): the workers read chunk i at
+ * offset + i * 64 KiB straight into plain (locked memory, plain_len = whole chunks) and seal it
+ * at once, while it is still in that core's cache. The batch is final when the input ends in it,
+ * or right after it (one byte past it is probed). result[0] = plaintext bytes taken,
+ * result[1] = sealed bytes in out, result[2] = 1 when the payload is complete (errno on EIO).
+ * plain holds the batch's plaintext afterwards; the caller wipes it when done. */
+SMEM_EXPORT int smem_stream_seal_fd(uint8_t *out, size_t out_len, uint8_t *plain, size_t plain_len,
+                                    int fd, int64_t offset, const uint8_t key[32],
+                                    uint64_t first_counter, uint32_t threads, uint64_t result[3]);
 /* The worker count `threads = 0` means here. */
 SMEM_EXPORT unsigned smem_stream_default_threads(void);
 /* lseek(fd, offset, whence) (0 SET, 1 CUR, 2 END) on POSIX: the engines read regular files at

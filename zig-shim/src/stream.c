@@ -13,7 +13,9 @@
 #include "smem_shim.h"
 #include "internal.h"
 
+#include <errno.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(_WIN32)
@@ -40,6 +42,9 @@ typedef struct {
     uint64_t count;       /* chunks in the whole batch */
     int final;            /* the batch's last chunk is the payload's final chunk */
     int open;             /* 1 = decrypt, 0 = encrypt */
+    int fd;               /* seal from a file: each chunk is read here first (-1: `in` is filled) */
+    int64_t offset;       /* ... from this offset (chunk i at offset + i * CHUNK) */
+    int64_t *read_lens;   /* ... bytes read per chunk, or -errno */
     uint64_t next;        /* next chunk to take (atomic) */
     uint64_t failed;      /* lowest chunk that did not authenticate, or NO_FAILURE (atomic) */
 } batch_t;
@@ -54,9 +59,37 @@ static void make_nonce(uint8_t nonce[12], uint64_t counter, int last)
     nonce[11] = last ? 0x01 : 0x00;
 }
 
+/* Reads up to len bytes at offset, as many as the file has; the count or -errno. */
+static int64_t read_at(int fd, uint8_t *buf, size_t len, int64_t offset)
+{
+#if defined(_WIN32)
+    (void) fd;
+    (void) buf;
+    (void) len;
+    (void) offset;
+    return -EINVAL;
+#else
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = pread(fd, buf + got, len - got, (off_t) (offset + (int64_t) got));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -(int64_t) errno;
+        }
+        if (n == 0) break;
+        got += (size_t) n;
+    }
+    return (int64_t) got;
+#endif
+}
+
 /* Plaintext length of chunk i of the batch. */
 static size_t plain_len(const batch_t *b, uint64_t i)
 {
+    if (b->fd >= 0) {
+        int64_t n = b->read_lens[i];
+        return n > 0 ? (size_t) n : 0;
+    }
     size_t unit = b->open ? SEALED : CHUNK;
     size_t start = (size_t) i * unit;
     size_t len = b->in_len - start < unit ? b->in_len - start : unit;
@@ -94,6 +127,22 @@ static void run_chunks(batch_t *b)
     for (;;) {
         uint64_t i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
         if (i >= b->count || i > __atomic_load_n(&b->failed, __ATOMIC_RELAXED)) return;
+        if (b->fd >= 0) {
+            /* Read, then seal at once while the plaintext is still in this core's cache. A short
+             * chunk is sealed as the last one; smem_stream_seal_fd settles the flag afterwards. */
+            int64_t n = read_at(b->fd, (uint8_t *) b->in + (size_t) i * CHUNK, CHUNK,
+                                b->offset + (int64_t) (i * CHUNK));
+            b->read_lens[i] = n;
+            if (n < 0) {
+                uint64_t seen = __atomic_load_n(&b->failed, __ATOMIC_RELAXED);
+                while (i < seen && !__atomic_compare_exchange_n(&b->failed, &seen, i, 1, __ATOMIC_RELAXED,
+                                                                 __ATOMIC_RELAXED)) {
+                }
+                continue;
+            }
+            (void) do_chunk(b, i, n < (int64_t) CHUNK);
+            continue;
+        }
         if (do_chunk(b, i, chunk_is_last(b, i)) != 0) {
             uint64_t seen = __atomic_load_n(&b->failed, __ATOMIC_RELAXED);
             while (i < seen && !__atomic_compare_exchange_n(&b->failed, &seen, i, 1, __ATOMIC_RELAXED,
@@ -287,6 +336,7 @@ int smem_stream_seal(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_
     b.count = count;
     b.final = final ? 1 : 0;
     b.open = 0;
+    b.fd = -1;
     /* Encryption cannot fail once the arguments are valid. */
     (void) run_batch(&b, threads);
     return smem_STREAM_OK;
@@ -330,6 +380,7 @@ int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_
     /* With a cut-off tail the last whole chunk is not the end of the payload. */
     b.final = final && last_len >= TAG ? 1 : 0;
     b.open = 1;
+    b.fd = -1;
 
     failed = count == 0 ? NO_FAILURE : run_batch(&b, threads);
     if (failed == NO_FAILURE && final && last_len < TAG) {
@@ -362,6 +413,89 @@ int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_
         return rc;
     }
     *good_chunks_p = count;
+    return smem_STREAM_OK;
+}
+
+int smem_stream_seal_fd(uint8_t *out, size_t out_len, uint8_t *plain, size_t plain_len, int fd,
+                        int64_t offset, const uint8_t key[32], uint64_t first_counter,
+                        uint32_t threads, uint64_t result_p[3])
+{
+    batch_t b;
+    uint64_t count, i, chunks, failed;
+    int64_t *lens;
+    int final = 1;
+    size_t plain_bytes;
+
+    if (result_p == NULL) return smem_STREAM_EINVAL;
+    result_p[0] = result_p[1] = result_p[2] = 0;
+    if (out == NULL || plain == NULL || key == NULL || fd < 0 || offset < 0) return smem_STREAM_EINVAL;
+    if (plain_len == 0 || plain_len % CHUNK != 0) return smem_STREAM_EINVAL;
+    count = plain_len / CHUNK;
+    if (count > UINT64_MAX - first_counter - 1) return smem_STREAM_EINVAL;
+    if (out_len < plain_len + (size_t) count * TAG) return smem_STREAM_EINVAL;
+    if ((uint64_t) offset > (uint64_t) INT64_MAX - plain_len - 1) return smem_STREAM_EINVAL;
+#if defined(_WIN32)
+    return smem_STREAM_EINVAL;
+#endif
+    lens = calloc((size_t) count, sizeof *lens);
+    if (lens == NULL) return smem_STREAM_ENOMEM;
+
+    b.out = out;
+    b.in = plain;
+    b.in_len = plain_len;
+    b.key = key;
+    b.first_counter = first_counter;
+    b.count = count;
+    b.final = 0;
+    b.open = 0;
+    b.fd = fd;
+    b.offset = offset;
+    b.read_lens = lens;
+    failed = run_batch(&b, threads);
+    if (failed != NO_FAILURE) {
+        result_p[2] = (uint64_t) -lens[failed];
+        free(lens);
+        return smem_STREAM_EIO;
+    }
+
+    /* The first chunk that came back short ends the payload (a file growing meanwhile may have
+     * filled later chunks: they are not part of it). */
+    for (i = 0; i < count && lens[i] == (int64_t) CHUNK; i++) {
+    }
+    if (i == count) {
+        /* All full: the last one is final only if nothing follows it. */
+        uint8_t probe;
+        int64_t n = read_at(fd, &probe, 1, offset + (int64_t) plain_len);
+        sodium_memzero(&probe, sizeof probe);
+        if (n < 0) {
+            result_p[2] = (uint64_t) -n;
+            free(lens);
+            return smem_STREAM_EIO;
+        }
+        chunks = count;
+        final = n == 0;
+        if (final) b.final = 1;
+    } else if (lens[i] > 0 || first_counter + i == 0) {
+        /* A short final chunk, or the empty sole chunk of an empty payload: sealed as last. */
+        chunks = i + 1;
+    } else if (i > 0) {
+        /* The input ended exactly after chunk i - 1, which was sealed as not the last. */
+        chunks = i;
+    } else {
+        /* The previous batch saw more input, and now there is none: the file shrank. */
+        free(lens);
+        return smem_STREAM_ESHRANK;
+    }
+    if (final && chunks > 0 && lens[chunks - 1] == (int64_t) CHUNK) {
+        b.count = chunks;
+        b.final = 1;
+        (void) do_chunk(&b, chunks - 1, 1);
+    }
+    plain_bytes = (size_t) (chunks - 1) * CHUNK + (size_t) lens[chunks - 1];
+    free(lens);
+    result_p[0] = plain_bytes;
+    result_p[1] = plain_bytes + (size_t) chunks * TAG;
+    result_p[2] = (uint64_t) final;
     return smem_STREAM_OK;
 }
 

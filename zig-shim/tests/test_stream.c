@@ -6,6 +6,8 @@
 #include "smem_shim.h"
 #include "check.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -181,6 +183,83 @@ static void test_fd_seek(void)
     CHECK(smem_fd_seek(-1, 0, 1) == -1);
 }
 
+/* smem_stream_seal_fd, a batch of `batch` chunks at a time, equals one smem_stream_seal of the
+ * whole file (the oracle), from any starting offset; ends exactly on a batch boundary included. */
+static void seal_file(size_t len, size_t skip, size_t batch, uint32_t threads)
+{
+    char path[] = "/tmp/smem-test-sealfd-XXXXXX";
+    int fd = mkstemp(path);
+    size_t body = len - skip, chunks = body == 0 ? 1 : (body + CH - 1) / CH;
+    uint8_t *m = malloc(len + 1), *want = malloc(body + chunks * 16), *got = malloc(body + chunks * 16 + batch * SC);
+    uint8_t *plain = malloc(batch * CH), *out = malloc(batch * SC);
+    uint64_t r[3], counter = 0;
+    size_t at = 0, offset = skip;
+
+    CHECK(fd >= 0);
+    smem_randombytes(m, len);
+    CHECK(len == 0 || write(fd, m, len) == (ssize_t) len);
+    CHECK(smem_stream_seal(want, body + chunks * 16, m + skip, body, key, 0, 1, 1) == smem_STREAM_OK);
+    for (;;) {
+        CHECK(smem_stream_seal_fd(out, batch * SC, plain, batch * CH, fd, (int64_t) offset, key, counter,
+                                  threads, r) == smem_STREAM_OK);
+        memcpy(got + at, out, r[1]);
+        at += r[1];
+        offset += r[0];
+        counter += batch;
+        if (r[2] == 1) break;
+        CHECK(r[0] == batch * CH && r[1] == batch * SC);
+        if (counter > chunks + 1) break;
+    }
+    CHECK(offset == len);
+    CHECK(at == body + chunks * 16 && memcmp(got, want, at) == 0);
+    close(fd);
+    unlink(path);
+    free(m);
+    free(want);
+    free(got);
+    free(plain);
+    free(out);
+}
+
+static void test_seal_fd(void)
+{
+    const size_t sizes[] = {0, 1, CH - 1, CH, CH + 1, 2 * CH, 4 * CH, 4 * CH + 5, 9 * CH + 77};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        seal_file(sizes[i], 0, 1, 1);
+        seal_file(sizes[i], 0, 2, 2);
+        seal_file(sizes[i], 0, 8, 0);
+        if (sizes[i] > 3) seal_file(sizes[i], 3, 2, 2);
+    }
+
+    /* Errors: bad arguments, a read error (a directory), a file that shrank between batches. */
+    {
+        uint8_t plain[2 * CH], out[2 * SC];
+        uint64_t r[3];
+        char path[] = "/tmp/smem-test-sealfd-XXXXXX";
+        int fd = mkstemp(path), dir;
+
+        CHECK(fd >= 0);
+        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH + 1, fd, 0, key, 0, 1, r) == smem_STREAM_EINVAL);
+        CHECK(smem_stream_seal_fd(out, SC - 1, plain, CH, fd, 0, key, 0, 1, r) == smem_STREAM_EINVAL);
+        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH, -1, 0, key, 0, 1, r) == smem_STREAM_EINVAL);
+        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH, fd, -1, key, 0, 1, r) == smem_STREAM_EINVAL);
+        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH, fd, 0, key, 0, 1, NULL) == smem_STREAM_EINVAL);
+        smem_randombytes(plain, sizeof plain);
+        CHECK(write(fd, plain, sizeof plain) == (ssize_t) sizeof plain);
+        CHECK(smem_stream_seal_fd(out, SC, plain, CH, fd, 0, key, 0, 1, r) == smem_STREAM_OK);
+        CHECK(r[0] == CH && r[2] == 0); /* more follows */
+        CHECK(ftruncate(fd, CH) == 0);
+        CHECK(smem_stream_seal_fd(out, SC, plain, CH, fd, CH, key, 1, 1, r) == smem_STREAM_ESHRANK);
+        close(fd);
+        unlink(path);
+        dir = open("/tmp", O_RDONLY);
+        CHECK(dir >= 0);
+        CHECK(smem_stream_seal_fd(out, SC, plain, CH, dir, 0, key, 0, 1, r) == smem_STREAM_EIO);
+        CHECK(r[2] == EISDIR);
+        close(dir);
+    }
+}
+
 int main(void)
 {
     if (smem_init() != 0) return 1;
@@ -190,5 +269,6 @@ int main(void)
     test_failures();
     test_trailing_and_empty();
     test_fd_seek();
+    test_seal_fd();
     return check_done("stream");
 }

@@ -1,0 +1,31 @@
+// When a read or write may skip the I/O thread pool. Bun runs node:fs's asynchronous calls on
+// its pool, and each one costs a hand-off both ways (plus starting the pool's threads on first
+// use): for a small file that is most of the time `smem open` spends on I/O. A small transfer
+// on a descriptor that cannot block (a regular file, /dev/null) is done synchronously instead;
+// pipes, terminals and sockets always stay asynchronous, so a stalled reader or writer never
+// blocks the main thread (signal handlers and temp-file cleanup run there).
+import { fstatSync, statSync } from "node:fs";
+
+/** Transfers up to this size are synchronous on descriptors that cannot block. */
+export const SYNC_IO_MAX_BYTES = 64 * 1024;
+
+let devNullRdev: number | null | undefined;
+
+/** True for a regular file or /dev/null: reads and writes complete without waiting on a peer. */
+export function neverBlocks(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile()) return true;
+    if (!st.isCharacterDevice() || process.platform === "win32") return false;
+    if (devNullRdev === undefined) {
+      try {
+        devNullRdev = statSync("/dev/null").rdev;
+      } catch {
+        devNullRdev = null;
+      }
+    }
+    return st.rdev === devNullRdev;
+  } catch {
+    return false;
+  }
+}
