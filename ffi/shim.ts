@@ -5,15 +5,21 @@
 //   2. a shim embedded in a `bun build --compile` executable (registered by the build entry
 //      through setEmbeddedShim in ./embedded before anything opens the shim)
 //   3. the development build: zig-shim/zig-out/{lib,bin}/ beside this source tree
-import { dlopen, type Pointer, suffix } from "bun:ffi";
+import { CFunction, dlopen, type Pointer, suffix } from "bun:ffi";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { embeddedShim } from "./embedded";
 import { shimSymbols } from "./symbols";
 
-type ShimLibrary = ReturnType<typeof dlopen<typeof shimSymbols>>;
-type RawShim = ShimLibrary["symbols"];
+// At load only smem_symbol and smem_init are bound; every other function gets its call stub on
+// first use (see zig-shim/src/symbols.c: bun:ffi compiles one per function, ~30 us each).
+const loaderSymbols = {
+  smem_symbol: { args: ["ptr"], returns: "ptr" },
+  smem_init: { args: [], returns: "i32" },
+} as const;
+type ShimLibrary = ReturnType<typeof dlopen<typeof loaderSymbols>>;
+type RawShim = ReturnType<typeof dlopen<typeof shimSymbols>>["symbols"];
 // Addresses travel through smem as plain numbers (LockedBuffer.ptr); Bun's branded Pointer type
 // is a number at run time, so pointer parameters accept either.
 type Loosen<T> = T extends Pointer | null ? T | number : T;
@@ -24,7 +30,10 @@ export type Shim = {
     : never;
 };
 
-let opened: ShimLibrary | null = null;
+let opened: Shim | null = null;
+// The library handle stays referenced for as long as the process runs: the bound functions
+// point into it.
+let library: ShimLibrary | null = null;
 
 export class ShimLoadError extends Error {
   override name = "ShimLoadError";
@@ -59,7 +68,7 @@ function openEmbedded(path: string): ShimLibrary {
       dir = mkdtempSync(join(base, "smem-shim-"));
       const file = join(dir, shimFileName());
       writeFileSync(file, bytes, { mode: 0o700 });
-      return dlopen(file, shimSymbols);
+      return dlopen(file, loaderSymbols);
     } catch (err) {
       firstError ??= err;
     } finally {
@@ -96,7 +105,7 @@ function openCached(bytes: Uint8Array): ShimLibrary {
       if (!intact()) throw err;
     }
   }
-  return dlopen(file, shimSymbols);
+  return dlopen(file, loaderSymbols);
 }
 
 /** Where the loaded shim came from (see the list at the top of this file). */
@@ -107,7 +116,7 @@ function openShim(): [ShimLibrary, ShimOrigin] {
   const override = process.env.SMEM_SHIM_PATH;
   if (override) {
     if (!existsSync(override)) throw new ShimLoadError(`SMEM_SHIM_PATH names no file: ${override}`);
-    return [dlopen(override, shimSymbols), "SMEM_SHIM_PATH"];
+    return [dlopen(override, loaderSymbols), "SMEM_SHIM_PATH"];
   }
   const embedded = embeddedShim();
   if (embedded) return [openEmbedded(embedded.path), "embedded"];
@@ -115,12 +124,35 @@ function openShim(): [ShimLibrary, ShimOrigin] {
   if (!existsSync(dev)) {
     throw new ShimLoadError(`native shim not found at ${dev}; run 'npm run setup' to build it`);
   }
-  return [dlopen(dev, shimSymbols), "development"];
+  return [dlopen(dev, loaderSymbols), "development"];
+}
+
+/**
+ * Every function of shimSymbols, each bound on first access through smem_symbol. A function the
+ * loaded shim lacks (an older build) is a ShimLoadError at that point.
+ */
+function lazySymbols(lib: ShimLibrary): Shim {
+  const table: Record<string, unknown> = {};
+  for (const [name, signature] of Object.entries(shimSymbols)) {
+    Object.defineProperty(table, name, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const address = lib.symbols.smem_symbol(Buffer.from(`${name}\0`));
+        if (address === null)
+          throw new ShimLoadError(`the native shim has no ${name}: rebuild it (npm run setup)`);
+        const fn = CFunction({ ...(signature as object), ptr: address } as Parameters<typeof CFunction>[0]);
+        Object.defineProperty(table, name, { value: fn, enumerable: true });
+        return fn;
+      },
+    });
+  }
+  return table as unknown as Shim;
 }
 
 /** The shim's symbols, opened and initialised on first use. */
 export function shim(): Shim {
-  if (opened) return opened.symbols as unknown as Shim;
+  if (opened) return opened;
   let lib: ShimLibrary;
   let from: ShimOrigin;
   try {
@@ -130,13 +162,14 @@ export function shim(): Shim {
     throw new ShimLoadError(`cannot load the native shim: ${(err as Error).message}`);
   }
   if (lib.symbols.smem_init() !== 0) throw new ShimLoadError("the native shim failed to initialise");
-  opened = lib;
+  library = lib;
+  opened = lazySymbols(lib);
   origin = from;
-  return lib.symbols as unknown as Shim;
+  return opened;
 }
 
 export function shimLoaded(): boolean {
-  return opened !== null;
+  return library !== null;
 }
 
 /** Where the shim was loaded from; null before the first shim() call. */

@@ -39,6 +39,7 @@ const shim_sources = [_][]const u8{
     "src/kem.c",
     "src/chacha_poly.c",
     "src/poly1305.c",
+    "src/symbols.c",
 };
 
 pub fn build(b: *std.Build) !void {

@@ -58,3 +58,23 @@ test("a missing embedded file is a one-line shim error, not a crash", () => {
   );
   expect(r.stdout).toBe("true 1\n");
 });
+
+test("functions are bound on first use through smem_symbol, and it knows every one ffi/symbols.ts declares", () => {
+  const r = child(
+    `import { shim } from "./ffi";
+     import { shimSymbols } from "./ffi/symbols";
+     const s = shim();
+     const names = Object.keys(shimSymbols);
+     // Before use a function is an accessor on the table; after, a plain value.
+     const before = Object.getOwnPropertyDescriptor(s, "smem_page_size");
+     const page = s.smem_page_size();
+     const after = Object.getOwnPropertyDescriptor(s, "smem_page_size");
+     let bound = 0;
+     for (const name of names) if (typeof s[name] === "function") bound++;
+     console.log(typeof before.get, typeof after.value, page > 0, bound === names.length, names.length > 40);`,
+    {},
+  );
+  expect(r.stderr).toBe("");
+  expect(r.stdout).toBe("function function true true true\n");
+  expect(r.code).toBe(0);
+});

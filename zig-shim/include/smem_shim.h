@@ -43,6 +43,9 @@ extern "C" {
 SMEM_EXPORT int smem_init(void);
 SMEM_EXPORT int smem_abi_version(void);
 SMEM_EXPORT const char *smem_sodium_version_string(void);
+/* The address of the exported smem_* function `name` (NUL-terminated), or NULL: lets an FFI bind
+ * each function on first use instead of all of them at load. Callable before smem_init. */
+SMEM_EXPORT void *smem_symbol(const char *name);
 
 /* ---- guarded allocation ---------------------------------------------------------------------
  * Layout: [guard page][canary | data][guard page]. The data is right-aligned against the trailing

@@ -120,6 +120,15 @@ static void test_library(void)
     CHECK(smem_abi_version() == SMEM_SHIM_ABI_VERSION);
     CHECK(smem_sodium_version_string() != NULL);
     CHECK(strcmp(smem_sodium_version_string(), SODIUM_VERSION_STRING) == 0);
+    /* smem_symbol: the real addresses (the FFI binds functions through it), NULL for the rest.
+     * That it knows every function ffi/symbols.ts declares is checked from JS. */
+    CHECK(smem_symbol("smem_init") == (void *) (uintptr_t) smem_init);
+    CHECK(smem_symbol("smem_free") == (void *) (uintptr_t) smem_free);
+    CHECK(smem_symbol("smem_stream_seal_fd") == (void *) (uintptr_t) smem_stream_seal_fd);
+    CHECK(smem_symbol("smem_symbol") == NULL);
+    CHECK(smem_symbol("smem_initx") == NULL);
+    CHECK(smem_symbol("") == NULL);
+    CHECK(smem_symbol(NULL) == NULL);
 }
 
 /* One allocation of `size`: layout, guard pages, flags, contents, canary, wipe on free. */
