@@ -97,7 +97,9 @@ export function readSecretFromFd(fd: number, opts: { maxBytes?: number } = {}): 
   const acc = new LockedAccumulator(first);
   try {
     for (;;) {
-      const tail = acc.reserve(Math.min(FIRST_CHUNK, max + 1 - acc.length));
+      // Grows (doubling) only once the buffer is full: a regular file's size + 1 is read into
+      // its first buffer, the one extra byte showing the end.
+      const tail = acc.reserve(1);
       const n = readSomeSync(fd, tail.subarray(0, Math.min(tail.length, max + 1 - acc.length)));
       if (n === 0) break;
       acc.length += n;

@@ -226,7 +226,19 @@ export async function openStream(
   const chunks = batchChunksOf(opts, source, SEALED_CHUNK_BYTES);
   const sealedSize = chunks * SEALED_CHUNK_BYTES;
   const sealed = [new Uint8Array(sealedSize), new Uint8Array(sealedSize), new Uint8Array(sealedSize)];
-  const plain = [LockedBuffer.alloc(chunks * CHUNK_BYTES), LockedBuffer.alloc(chunks * CHUNK_BYTES)];
+  // Allocated on first use: a final batch needs no more than its ciphertext's length (a 1 KiB
+  // file then locks one small buffer, not two 64 KiB ones), and no batch comes after it.
+  const plain: LockedBuffer[] = [];
+  const plainFor = (index: number, final: boolean, sealedLength: number): LockedBuffer => {
+    let buf = plain[index];
+    if (!buf) {
+      buf = LockedBuffer.alloc(
+        final ? Math.max(1, Math.min(chunks * CHUNK_BYTES, sealedLength)) : chunks * CHUNK_BYTES,
+      );
+      plain[index] = buf;
+    }
+    return buf;
+  };
   let pendingWrite: Promise<void> | null = null;
   // Ciphertext buffers are ordinary memory: an abandoned read into one needs no special care.
   let pendingRead: PendingRead | null = null;
@@ -260,7 +272,7 @@ export async function openStream(
       }
       // plain[out] was last written two batches back, and that write has been awaited; the
       // previous batch's write (other buffer) keeps running while this batch is opened.
-      const target = plain[out] as LockedBuffer;
+      const target = plainFor(out, final, length);
       const opened = openBatch(
         target,
         key,
