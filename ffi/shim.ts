@@ -7,7 +7,6 @@
 //   3. the development build: zig-shim/zig-out/{lib,bin}/ beside this source tree
 import { CFunction, dlopen, type Pointer, suffix } from "bun:ffi";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { embeddedShim } from "./embedded";
 import { shimSymbols } from "./symbols";
@@ -61,9 +60,10 @@ function openEmbedded(path: string): ShimLibrary {
   const bytes = readFileSync(path);
   if (process.platform === "win32") return openCached(bytes);
   let firstError: unknown;
-  for (const base of [tmpdir(), userCacheDir()]) {
+  for (const baseOf of [tempDir, userCacheDir]) {
     let dir: string | null = null;
     try {
+      const base = baseOf();
       mkdirSync(base, { recursive: true, mode: 0o700 });
       dir = mkdtempSync(join(base, "smem-shim-"));
       const file = join(dir, shimFileName());
@@ -76,6 +76,19 @@ function openEmbedded(path: string): ShimLibrary {
     }
   }
   throw firstError;
+}
+
+// node:os is not imported for these two: its import was a measurable part of every start-up.
+
+/** os.tmpdir() on POSIX (TMPDIR, TMP, TEMP, else /tmp; no trailing slash). */
+function tempDir(): string {
+  const dir = process.env.TMPDIR || process.env.TMP || process.env.TEMP || "/tmp";
+  return dir.length > 1 && dir.endsWith("/") ? dir.slice(0, -1) : dir;
+}
+
+/** $HOME, else os.homedir() (the password database; USERPROFILE on Windows). */
+function homedir(): string {
+  return process.env.HOME || (require("node:os") as typeof import("node:os")).homedir();
 }
 
 function userCacheDir(): string {

@@ -78,3 +78,21 @@ test("functions are bound on first use through smem_symbol, and it knows every o
   expect(r.stdout).toBe("function function true true true\n");
   expect(r.code).toBe(0);
 });
+
+test("a temp dir that cannot be used falls back to the per-user cache dir, also left empty", () => {
+  const cache = mkdtempSync(join(tmpdir(), "smem-embed-cache-"));
+  try {
+    const r = child(
+      `import { setEmbeddedShim, shim, shimOrigin } from "./ffi";
+       setEmbeddedShim(${JSON.stringify(developmentShimPath())}, "from-build");
+       console.log(shimOrigin(), shim().smem_abi_version(), shimOrigin());`,
+      { TMPDIR: "/proc/no-such-dir/", XDG_CACHE_HOME: cache },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("null 1 embedded\n");
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(cache, "smem", "shim"))).toEqual([]);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
