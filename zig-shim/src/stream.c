@@ -49,6 +49,22 @@ typedef struct {
     uint64_t failed;      /* lowest chunk that did not authenticate, or NO_FAILURE (atomic) */
 } batch_t;
 
+static void batch_init(batch_t *b, uint8_t *out, const uint8_t *in, size_t in_len, const uint8_t *key,
+                       uint64_t first_counter, uint64_t count, int final, int open)
+{
+    b->out = out;
+    b->in = in;
+    b->in_len = in_len;
+    b->key = key;
+    b->first_counter = first_counter;
+    b->count = count;
+    b->final = final ? 1 : 0;
+    b->open = open;
+    b->fd = -1;
+    b->offset = 0;
+    b->read_lens = NULL;
+}
+
 static void make_nonce(uint8_t nonce[12], uint64_t counter, int last)
 {
     int i;
@@ -328,15 +344,7 @@ int smem_stream_seal(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_
     if (count == 0) return smem_STREAM_OK;
     if ((out == NULL || in == NULL) && in_len != 0) return smem_STREAM_EINVAL;
 
-    b.out = out;
-    b.in = in;
-    b.in_len = in_len;
-    b.key = key;
-    b.first_counter = first_counter;
-    b.count = count;
-    b.final = final ? 1 : 0;
-    b.open = 0;
-    b.fd = -1;
+    batch_init(&b, out, in, in_len, key, first_counter, count, final, 0);
     /* Encryption cannot fail once the arguments are valid. */
     (void) run_batch(&b, threads);
     return smem_STREAM_OK;
@@ -368,19 +376,11 @@ int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_
         last_len = SEALED;
     }
     if (count > UINT64_MAX - first_counter) return smem_STREAM_EINVAL;
-    b.in_len = final && last_len < TAG ? (size_t) count * SEALED : in_len;
+    /* With a cut-off tail the last whole chunk is not the end of the payload. */
+    batch_init(&b, out, in, final && last_len < TAG ? (size_t) count * SEALED : in_len, key,
+               first_counter, count, final && last_len >= TAG, 1);
     if (out_len < b.in_len - (size_t) count * TAG) return smem_STREAM_EINVAL;
     if (out == NULL && out_len != 0) return smem_STREAM_EINVAL;
-
-    b.out = out;
-    b.in = in;
-    b.key = key;
-    b.first_counter = first_counter;
-    b.count = count;
-    /* With a cut-off tail the last whole chunk is not the end of the payload. */
-    b.final = final && last_len >= TAG ? 1 : 0;
-    b.open = 1;
-    b.fd = -1;
 
     failed = count == 0 ? NO_FAILURE : run_batch(&b, threads);
     if (failed == NO_FAILURE && final && last_len < TAG) {
@@ -440,14 +440,7 @@ int smem_stream_seal_fd(uint8_t *out, size_t out_len, uint8_t *plain, size_t pla
     lens = calloc((size_t) count, sizeof *lens);
     if (lens == NULL) return smem_STREAM_ENOMEM;
 
-    b.out = out;
-    b.in = plain;
-    b.in_len = plain_len;
-    b.key = key;
-    b.first_counter = first_counter;
-    b.count = count;
-    b.final = 0;
-    b.open = 0;
+    batch_init(&b, out, plain, plain_len, key, first_counter, count, 0, 0);
     b.fd = fd;
     b.offset = offset;
     b.read_lens = lens;
