@@ -43,9 +43,15 @@ export async function encrypt(
       early.header.catch(() => {});
       key = payloadKey(fileKey, nonce);
       const place = await sink.reserve(early.length + PAYLOAD_NONCE_BYTES);
-      const result = await sealStream(key, source, sink, opts);
-      await place.fill(concatBytes(await early.header, nonce));
-      return result;
+      try {
+        const result = await sealStream(key, source, sink, opts);
+        await place.fill(concatBytes(await early.header, nonce));
+        return result;
+      } catch (err) {
+        // No zeroed header over a partial payload left behind (a failed KDF, a read error).
+        place.discard?.();
+        throw err;
+      }
     }
     const header = writeHeader(recipients, fileKey);
     key = payloadKey(fileKey, nonce);

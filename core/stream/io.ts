@@ -2,7 +2,7 @@
 // asynchronous calls, which Bun runs on its thread pool: while the main thread is inside a
 // (synchronous, multi-threaded) STREAM batch call, the next batch is being read and the previous
 // one written. Reads land straight in the caller's buffer (a LockedBuffer view for plaintext).
-import { fstatSync, read, readFileSync, readSync, write, writeSync } from "node:fs";
+import { fstatSync, ftruncateSync, read, readFileSync, readSync, write, writeSync } from "node:fs";
 import { shim } from "../../ffi";
 import { IoError } from "../errors";
 import { neverBlocks, SYNC_IO_MAX_BYTES } from "../sync-io";
@@ -44,6 +44,11 @@ export interface ByteSink {
 /** A range kept by ByteSink.reserve; fill() writes exactly its length, once. */
 export interface ReservedBytes {
   fill(bytes: Uint8Array): Promise<void>;
+  /**
+   * Optional: the write failed before fill(); take back what was written from the reserved
+   * range on, where that leaves the output as it was (`> file`: empty again).
+   */
+  discard?(): void;
 }
 
 function describe(err: NodeJS.ErrnoException): string {
@@ -227,8 +232,22 @@ export class FdSink implements ByteSink {
   async #reserve(length: number): Promise<ReservedBytes> {
     const at = Number(shim().smem_fd_seek(this.fd, 0, SEEK_CUR));
     if (at < 0) throw new IoError(`cannot write ${this.name}: its offset cannot be read`);
+    // Nothing after our offset (`> file`): a failure can leave the file as the shell made it.
+    // Otherwise (`1<> file` over existing bytes) what was overwritten cannot come back.
+    const nothingAfter = fstatSync(this.fd).size <= at;
     await this.write(new Uint8Array(length));
-    return { fill: (bytes) => this.#writeAll(bytes, at) };
+    return {
+      fill: (bytes) => this.#writeAll(bytes, at),
+      discard: () => {
+        if (!nothingAfter) return;
+        try {
+          ftruncateSync(this.fd, at);
+          shim().smem_fd_seek(this.fd, at, SEEK_SET);
+        } catch {
+          // Best effort: the command fails with its own error either way.
+        }
+      },
+    };
   }
 
   write(bytes: Uint8Array): Promise<void> {

@@ -2,6 +2,18 @@
 // (sealed-bytes) as a second opinion, and every header byte flipped; the smem-argon2id KDF
 // overlapped with the payload behind a reserved header.
 import { describe, expect, test } from "bun:test";
+import {
+  closeSync,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Argon2idIdentity, Argon2idRecipient } from "../../core/age/argon2id-stanza";
 import { decrypt } from "../../core/age/decrypt";
 import { encrypt } from "../../core/age/encrypt";
@@ -13,7 +25,7 @@ import { AuthError, FormatError } from "../../core/errors";
 import { deriveKey, deriveKeyAsync } from "../../core/kdf";
 import { LockedBuffer } from "../../core/locked-buffer";
 import { randomBytes } from "../../core/random";
-import { BytesSource, CollectSink, type ReservedBytes } from "../../core/stream";
+import { BytesSource, CollectSink, FdSink, type ReservedBytes } from "../../core/stream";
 
 async function seal(plain: Uint8Array, armor: boolean): Promise<Uint8Array> {
   using pass = LockedBuffer.fromBytes(utf8("pass"));
@@ -166,6 +178,53 @@ describe("the passphrase KDF overlapped with the payload (reserved header)", () 
     };
     await expect(encrypt([new Argon2idRecipient(pass, params)], failing, sink)).rejects.toThrow("boom");
     expect(sink.filled).toBe(false);
+  });
+
+  test("> FILE: a failing KDF leaves the file as the shell made it (empty), not a zeroed header; over existing bytes nothing is cut", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smem-reserve-"));
+    try {
+      const failingKdf = {
+        labels: ["test"],
+        wrap: () => {
+          throw new Error("not used");
+        },
+        wrapAsync: () => {
+          const stanzas = Promise.reject(new Error("the KDF failed"));
+          stanzas.catch(() => {});
+          return { shape: [{ type: "test", args: ["x"], body: new Uint8Array(32) }], stanzas };
+        },
+      };
+      const path = join(dir, "out.age");
+      // `> out.age`: the shell created it empty; the payload went out behind the reserved header.
+      let fd = openSync(path, "w");
+      try {
+        const sink = new FdSink(fd, "standard output");
+        expect(sink.reserve).toBeDefined();
+        const sealing = encrypt([failingKdf], new BytesSource(randomBytes(200_000)), sink);
+        await expect(sealing).rejects.toThrow("the KDF failed");
+        expect(fstatSync(fd).size).toBe(0);
+        writeSync(fd, "after");
+      } finally {
+        closeSync(fd);
+      }
+      expect(readFileSync(path, "utf8")).toBe("after");
+      // `1<> out.age` over a longer file: the bytes written over cannot come back; none are cut.
+      writeFileSync(path, randomBytes(300_000));
+      fd = openSync(path, "r+");
+      try {
+        const sealing = encrypt(
+          [failingKdf],
+          new BytesSource(randomBytes(1000)),
+          new FdSink(fd, "standard output"),
+        );
+        await expect(sealing).rejects.toThrow("the KDF failed");
+        expect(fstatSync(fd).size).toBe(300_000);
+      } finally {
+        closeSync(fd);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("deriveKeyAsync equals deriveKey", async () => {
