@@ -1,10 +1,10 @@
 // Shared by the public-key stanzas (X25519, mlkem768x25519, smem-mlkem768): strict decoding of
 // a stanza's base64 argument, and wrapping the 16-byte file key with ChaCha20-Poly1305 under a
 // zero nonce, as age does for X25519 (each wrap key is used exactly once).
-import { base64nopad } from "@scure/base";
 import { AEAD_TAG_BYTES, CHACHA_NONCE_BYTES, chachaOpenInto, chachaSealInto } from "../aead";
 import { FormatError } from "../errors";
 import { LockedBuffer } from "../locked-buffer";
+import { decodeBase64, encodeBase64 } from "./base64";
 import { FILE_KEY_BYTES } from "./recipient";
 
 export type { Identity, Recipient } from "./recipient";
@@ -16,10 +16,10 @@ const ZERO_NONCE = new Uint8Array(CHACHA_NONCE_BYTES);
 
 /** Canonical unpadded base64 of exactly `length` bytes, else FormatError naming the stanza. */
 export function decodeStanzaArgument(stanza: string, arg: string, length: number): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = base64nopad.decode(arg);
-  } catch {
+  // The header's own strict decoder: @scure/base's took about 0.3 ms for an X-Wing ciphertext
+  // (1,494 characters) in a cold process, a visible part of `smem open -i`.
+  const bytes = decodeBase64(arg);
+  if (bytes === null) {
     throw new FormatError(`invalid ${stanza} stanza: argument is not canonical unpadded base64`);
   }
   if (bytes.length !== length) {
@@ -29,7 +29,7 @@ export function decodeStanzaArgument(stanza: string, arg: string, length: number
 }
 
 export function encodeStanzaArgument(bytes: Uint8Array): string {
-  return base64nopad.encode(bytes);
+  return encodeBase64(bytes);
 }
 
 /** Checks the body length before any decryption (age's partitioning-oracle mitigation). */
