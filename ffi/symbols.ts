@@ -79,7 +79,7 @@ export const shimSymbols = {
 
   smem_stream_seal: { args: [ptr, usize, ptr, usize, ptr, u64, i32, u32], returns: i32 },
   smem_stream_open: { args: [ptr, usize, ptr, usize, ptr, u64, i32, u32, ptr], returns: i32 },
-  smem_stream_seal_fd: { args: [ptr, usize, ptr, usize, i32, i64, ptr, u64, u32, ptr], returns: i32 },
+  smem_stream_seal_fd: { args: [ptr, usize, ptr, usize, u64, i32, i64, ptr, u64, u32, ptr], returns: i32 },
   smem_stream_default_threads: { args: [], returns: u32 },
   smem_fd_seek: { args: [i32, i64, i32], returns: i64 },
 } as const;

@@ -74,30 +74,32 @@ async function errnoName(errno: number): Promise<string> {
 }
 
 /**
- * Reads the next batch of a regular file at `offset` straight into `plain` (locked) and seals it
- * as chunks `counter`, `counter + 1`, … into `out`, on every core (zig-shim/src/stream.c): each
- * worker seals a chunk right after reading it, while it is still in its cache. `name` is for
- * errors (IoError).
+ * Reads the next `chunks` chunks of a regular file at `offset` and seals them as chunks
+ * `counter`, `counter + 1`, … into `out`, on every core (zig-shim/src/stream.c): each worker
+ * reads a chunk into its own 64 KiB of `scratch` (locked) and seals it at once, so the
+ * plaintext stays in that core's cache. `scratch` bounds the thread count (one chunk each).
+ * `name` is for errors (IoError).
  */
 export async function sealFileBatch(
   out: Uint8Array,
   key: LockedBuffer,
-  plain: LockedBuffer,
+  scratch: LockedBuffer,
+  chunks: number,
   fd: number,
   offset: number,
   counter: number,
   name: string,
   threads = 0,
 ): Promise<FileBatch> {
-  const chunks = plain.size / CHUNK_BYTES;
   if (!Number.isInteger(chunks) || chunks < 1 || out.length < chunks * SEALED_CHUNK_BYTES) {
     throw new RangeError("STREAM file batch does not fit its buffers");
   }
   const rc = shim().smem_stream_seal_fd(
     out,
     out.length,
-    plain.ptr,
-    plain.size,
+    scratch.ptr,
+    scratch.size,
+    chunks,
     fd,
     offset,
     key.ptr,

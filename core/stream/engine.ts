@@ -6,7 +6,15 @@
 // before it processes a batch. It reads ahead: batch N is processed only once batch N+1 has been
 // read (or found empty). A short batch means the input ended.
 import { LockedBuffer } from "../locked-buffer";
-import { CHUNK_BYTES, openBatch, SEALED_CHUNK_BYTES, sealBatch, sealedLength, sealFileBatch } from "./batch";
+import {
+  CHUNK_BYTES,
+  defaultThreads,
+  openBatch,
+  SEALED_CHUNK_BYTES,
+  sealBatch,
+  sealedLength,
+  sealFileBatch,
+} from "./batch";
 import { type ByteSink, type ByteSource, readFull } from "./io";
 
 /** 32 chunks (2 MiB of plaintext) per batch: three plaintext batches stay under the common
@@ -174,7 +182,10 @@ async function sealFile(
   opts: EngineOptions,
 ): Promise<EngineResult> {
   const chunks = batchChunksOf(opts, source, CHUNK_BYTES);
-  const plain = LockedBuffer.alloc(chunks * CHUNK_BYTES);
+  // One 64 KiB chunk of locked scratch per thread, not a whole batch: reused for every chunk
+  // that thread reads, it stays in its core's cache.
+  const threads = opts.threads || defaultThreads();
+  const plain = LockedBuffer.alloc(Math.min(threads, chunks) * CHUNK_BYTES);
   const sealed = [new Uint8Array(chunks * SEALED_CHUNK_BYTES), new Uint8Array(chunks * SEALED_CHUNK_BYTES)];
   let pendingWrite: Promise<void> | null = null;
   try {
@@ -186,6 +197,7 @@ async function sealFile(
         target,
         key,
         plain,
+        chunks,
         file.fd,
         offset,
         counter,

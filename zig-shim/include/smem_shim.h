@@ -253,14 +253,15 @@ SMEM_EXPORT int smem_stream_seal(uint8_t *out, size_t out_len, const uint8_t *in
 SMEM_EXPORT int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_len,
                                  const uint8_t key[32], uint64_t first_counter, int final,
                                  uint32_t threads, uint64_t *good_chunks_p);
-/* Read and seal the next batch of a regular file (POSIX): the workers read chunk i at
- * offset + i * 64 KiB straight into plain (locked memory, plain_len = whole chunks) and seal it
- * at once, while it is still in that core's cache. The batch is final when the input ends in it,
- * or right after it (one byte past it is probed). result[0] = plaintext bytes taken,
- * result[1] = sealed bytes in out, result[2] = 1 when the payload is complete (errno on EIO).
- * plain holds the batch's plaintext afterwards; the caller wipes it when done. */
-SMEM_EXPORT int smem_stream_seal_fd(uint8_t *out, size_t out_len, uint8_t *plain, size_t plain_len,
-                                    int fd, int64_t offset, const uint8_t key[32],
+/* Read and seal the next `count` chunks of a regular file (POSIX): the workers take chunk i, read
+ * it from offset + i * 64 KiB into their own 64 KiB of `scratch` (locked memory; one per thread,
+ * so no more threads than scratch_len / 64 KiB) and seal it at once, while it is still in that
+ * core's cache. The batch is final when the input ends in it, or right after it (one byte past it
+ * is probed). result[0] = plaintext bytes taken, result[1] = sealed bytes in out, result[2] = 1
+ * when the payload is complete (errno on EIO). scratch holds some plaintext afterwards; the
+ * caller wipes it when done. */
+SMEM_EXPORT int smem_stream_seal_fd(uint8_t *out, size_t out_len, uint8_t *scratch, size_t scratch_len,
+                                    uint64_t count, int fd, int64_t offset, const uint8_t key[32],
                                     uint64_t first_counter, uint32_t threads, uint64_t result[3]);
 /* The worker count `threads = 0` means here. */
 SMEM_EXPORT unsigned smem_stream_default_threads(void);

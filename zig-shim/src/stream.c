@@ -42,7 +42,8 @@ typedef struct {
     uint64_t count;       /* chunks in the whole batch */
     int final;            /* the batch's last chunk is the payload's final chunk */
     int open;             /* 1 = decrypt, 0 = encrypt */
-    int fd;               /* seal from a file: each chunk is read here first (-1: `in` is filled) */
+    int fd;               /* seal from a file: each chunk is read first (-1: `in` is filled), */
+                          /* into `in` + worker * CHUNK, a scratch chunk per thread */
     int64_t offset;       /* ... from this offset (chunk i at offset + i * CHUNK) */
     int64_t *read_lens;   /* ... bytes read per chunk, or -errno */
     uint64_t next;        /* next chunk to take (atomic) */
@@ -117,6 +118,16 @@ static int chunk_is_last(const batch_t *b, uint64_t i)
     return b->final && i + 1 == b->count;
 }
 
+/* Seal `m` bytes at `plain` as chunk i with the given last flag. */
+static void seal_chunk(const batch_t *b, uint64_t i, const uint8_t *plain, size_t m, int last)
+{
+    uint8_t nonce[12];
+
+    make_nonce(nonce, b->first_counter + i, last);
+    smem_cp_seal(b->out + (size_t) i * SEALED, plain, m, NULL, 0, nonce, b->key);
+    sodium_memzero(nonce, sizeof nonce);
+}
+
 /* Seal or open chunk i with the given last flag; 0 on success. */
 static int do_chunk(const batch_t *b, uint64_t i, int last)
 {
@@ -124,30 +135,29 @@ static int do_chunk(const batch_t *b, uint64_t i, int last)
     size_t m = plain_len(b, i);
     int rc;
 
-    make_nonce(nonce, b->first_counter + i, last);
-    if (b->open) {
-        rc = smem_cp_open(b->out + (size_t) i * CHUNK, b->in + (size_t) i * SEALED, m + TAG, NULL, 0, nonce,
-                          b->key);
-    } else {
-        smem_cp_seal(b->out + (size_t) i * SEALED, b->in + (size_t) i * CHUNK, m, NULL, 0, nonce, b->key);
-        rc = 0;
+    if (!b->open) {
+        seal_chunk(b, i, b->in + (size_t) i * CHUNK, m, last);
+        return 0;
     }
+    make_nonce(nonce, b->first_counter + i, last);
+    rc = smem_cp_open(b->out + (size_t) i * CHUNK, b->in + (size_t) i * SEALED, m + TAG, NULL, 0, nonce, b->key);
     sodium_memzero(nonce, sizeof nonce);
     return rc;
 }
 
 /* Takes chunks from the batch until none is left. After a failure no chunk above it is taken:
  * every chunk below the lowest failure was taken before it, so it is still finished. */
-static void run_chunks(batch_t *b)
+static void run_chunks(batch_t *b, unsigned worker)
 {
     for (;;) {
         uint64_t i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
         if (i >= b->count || i > __atomic_load_n(&b->failed, __ATOMIC_RELAXED)) return;
         if (b->fd >= 0) {
-            /* Read, then seal at once while the plaintext is still in this core's cache. A short
-             * chunk is sealed as the last one; smem_stream_seal_fd settles the flag afterwards. */
-            int64_t n = read_at(b->fd, (uint8_t *) b->in + (size_t) i * CHUNK, CHUNK,
-                                b->offset + (int64_t) (i * CHUNK));
+            /* Read into this thread's scratch chunk, then seal at once: the plaintext never leaves
+             * this core's cache. A short chunk is sealed as the last one; smem_stream_seal_fd
+             * settles the flag afterwards. */
+            uint8_t *scratch = (uint8_t *) b->in + (size_t) worker * CHUNK;
+            int64_t n = read_at(b->fd, scratch, CHUNK, b->offset + (int64_t) (i * CHUNK));
             b->read_lens[i] = n;
             if (n < 0) {
                 uint64_t seen = __atomic_load_n(&b->failed, __ATOMIC_RELAXED);
@@ -156,7 +166,7 @@ static void run_chunks(batch_t *b)
                 }
                 continue;
             }
-            (void) do_chunk(b, i, n < (int64_t) CHUNK);
+            seal_chunk(b, i, scratch, (size_t) n, n < (int64_t) CHUNK);
             continue;
         }
         if (do_chunk(b, i, chunk_is_last(b, i)) != 0) {
@@ -232,7 +242,7 @@ static void worker_loop(unsigned index)
         if (index <= pool_helpers) {
             batch_t *b = pool_batch;
             lock_release(&pool_lock);
-            run_chunks(b);
+            run_chunks(b, index);
             lock_acquire(&pool_lock);
             if (--pool_pending == 0) cond_signal(&done_cv);
         }
@@ -292,7 +302,7 @@ static void run_on_pool(batch_t *b, unsigned helpers)
     if (on_workers > 0) cond_broadcast(&work_cv);
     lock_release(&pool_lock);
 
-    run_chunks(b);
+    run_chunks(b, 0);
 
     /* The batch lives on the caller's stack: every worker asked must be done with it. */
     lock_acquire(&pool_lock);
@@ -318,7 +328,7 @@ static uint64_t run_batch(batch_t *b, unsigned threads)
     b->next = 0;
     b->failed = NO_FAILURE;
     if (n == 1) {
-        run_chunks(b);
+        run_chunks(b, 0);
     } else {
         run_on_pool(b, n - 1);
     }
@@ -416,35 +426,39 @@ int smem_stream_open(uint8_t *out, size_t out_len, const uint8_t *in, size_t in_
     return smem_STREAM_OK;
 }
 
-int smem_stream_seal_fd(uint8_t *out, size_t out_len, uint8_t *plain, size_t plain_len, int fd,
-                        int64_t offset, const uint8_t key[32], uint64_t first_counter,
-                        uint32_t threads, uint64_t result_p[3])
+int smem_stream_seal_fd(uint8_t *out, size_t out_len, uint8_t *scratch, size_t scratch_len,
+                        uint64_t count, int fd, int64_t offset, const uint8_t key[32],
+                        uint64_t first_counter, uint32_t threads, uint64_t result_p[3])
 {
     batch_t b;
-    uint64_t count, i, chunks, failed;
+    uint64_t i, chunks, failed;
     int64_t *lens;
     int final = 1;
-    size_t plain_bytes;
+    unsigned workers;
+    size_t plain_bytes, batch_len;
 
     if (result_p == NULL) return smem_STREAM_EINVAL;
     result_p[0] = result_p[1] = result_p[2] = 0;
-    if (out == NULL || plain == NULL || key == NULL || fd < 0 || offset < 0) return smem_STREAM_EINVAL;
-    if (plain_len == 0 || plain_len % CHUNK != 0) return smem_STREAM_EINVAL;
-    count = plain_len / CHUNK;
+    if (out == NULL || scratch == NULL || key == NULL || fd < 0 || offset < 0) return smem_STREAM_EINVAL;
+    if (count == 0 || count > SIZE_MAX / SEALED || scratch_len < CHUNK) return smem_STREAM_EINVAL;
     if (count > UINT64_MAX - first_counter - 1) return smem_STREAM_EINVAL;
-    if (out_len < plain_len + (size_t) count * TAG) return smem_STREAM_EINVAL;
-    if ((uint64_t) offset > (uint64_t) INT64_MAX - plain_len - 1) return smem_STREAM_EINVAL;
+    batch_len = (size_t) count * CHUNK;
+    if (out_len < batch_len + (size_t) count * TAG) return smem_STREAM_EINVAL;
+    if ((uint64_t) offset > (uint64_t) INT64_MAX - batch_len - 1) return smem_STREAM_EINVAL;
 #if defined(_WIN32)
     return smem_STREAM_EINVAL;
 #endif
+    /* One scratch chunk per thread: no more threads than there are. */
+    workers = threads == 0 ? smem_stream_default_threads() : threads;
+    if (workers > scratch_len / CHUNK) workers = (unsigned) (scratch_len / CHUNK);
     lens = calloc((size_t) count, sizeof *lens);
     if (lens == NULL) return smem_STREAM_ENOMEM;
 
-    batch_init(&b, out, plain, plain_len, key, first_counter, count, 0, 0);
+    batch_init(&b, out, scratch, batch_len, key, first_counter, count, 0, 0);
     b.fd = fd;
     b.offset = offset;
     b.read_lens = lens;
-    failed = run_batch(&b, threads);
+    failed = run_batch(&b, workers);
     if (failed != NO_FAILURE) {
         result_p[2] = (uint64_t) -lens[failed];
         free(lens);
@@ -458,7 +472,7 @@ int smem_stream_seal_fd(uint8_t *out, size_t out_len, uint8_t *plain, size_t pla
     if (i == count) {
         /* All full: the last one is final only if nothing follows it. */
         uint8_t probe;
-        int64_t n = read_at(fd, &probe, 1, offset + (int64_t) plain_len);
+        int64_t n = read_at(fd, &probe, 1, offset + (int64_t) batch_len);
         sodium_memzero(&probe, sizeof probe);
         if (n < 0) {
             result_p[2] = (uint64_t) -n;
@@ -467,7 +481,6 @@ int smem_stream_seal_fd(uint8_t *out, size_t out_len, uint8_t *plain, size_t pla
         }
         chunks = count;
         final = n == 0;
-        if (final) b.final = 1;
     } else if (lens[i] > 0 || first_counter + i == 0) {
         /* A short final chunk, or the empty sole chunk of an empty payload: sealed as last. */
         chunks = i + 1;
@@ -479,13 +492,21 @@ int smem_stream_seal_fd(uint8_t *out, size_t out_len, uint8_t *plain, size_t pla
         free(lens);
         return smem_STREAM_ESHRANK;
     }
-    if (final && chunks > 0 && lens[chunks - 1] == (int64_t) CHUNK) {
-        b.count = chunks;
-        b.final = 1;
-        (void) do_chunk(&b, chunks - 1, 1);
-    }
     plain_bytes = (size_t) (chunks - 1) * CHUNK + (size_t) lens[chunks - 1];
     free(lens);
+    if (final && plain_bytes == (size_t) chunks * CHUNK) {
+        /* A full chunk sealed as not the last turned out to be the last: its plaintext is gone
+         * from the scratch chunk, so it is read again and sealed with the last flag. */
+        uint64_t last = chunks - 1;
+        int64_t n = read_at(fd, scratch, CHUNK, offset + (int64_t) (last * CHUNK));
+        if (n < 0) {
+            result_p[2] = (uint64_t) -n;
+            return smem_STREAM_EIO;
+        }
+        if (n == 0 && last + first_counter != 0) return smem_STREAM_ESHRANK;
+        seal_chunk(&b, last, scratch, (size_t) n, 1);
+        plain_bytes = (size_t) last * CHUNK + (size_t) n;
+    }
     result_p[0] = plain_bytes;
     result_p[1] = plain_bytes + (size_t) chunks * TAG;
     result_p[2] = (uint64_t) final;

@@ -183,15 +183,16 @@ static void test_fd_seek(void)
     CHECK(smem_fd_seek(-1, 0, 1) == -1);
 }
 
-/* smem_stream_seal_fd, a batch of `batch` chunks at a time, equals one smem_stream_seal of the
- * whole file (the oracle), from any starting offset; ends exactly on a batch boundary included. */
-static void seal_file(size_t len, size_t skip, size_t batch, uint32_t threads)
+/* smem_stream_seal_fd, a batch of `batch` chunks at a time with `scratch_chunks` of scratch,
+ * equals one smem_stream_seal of the whole file (the oracle), from any starting offset; ends
+ * exactly on a batch boundary included. */
+static void seal_file(size_t len, size_t skip, size_t batch, uint32_t threads, size_t scratch_chunks)
 {
     char path[] = "/tmp/smem-test-sealfd-XXXXXX";
     int fd = mkstemp(path);
     size_t body = len - skip, chunks = body == 0 ? 1 : (body + CH - 1) / CH;
     uint8_t *m = malloc(len + 1), *want = malloc(body + chunks * 16), *got = malloc(body + chunks * 16 + batch * SC);
-    uint8_t *plain = malloc(batch * CH), *out = malloc(batch * SC);
+    uint8_t *plain = malloc(scratch_chunks * CH), *out = malloc(batch * SC);
     uint64_t r[3], counter = 0;
     size_t at = 0, offset = skip;
 
@@ -200,8 +201,8 @@ static void seal_file(size_t len, size_t skip, size_t batch, uint32_t threads)
     CHECK(len == 0 || write(fd, m, len) == (ssize_t) len);
     CHECK(smem_stream_seal(want, body + chunks * 16, m + skip, body, key, 0, 1, 1) == smem_STREAM_OK);
     for (;;) {
-        CHECK(smem_stream_seal_fd(out, batch * SC, plain, batch * CH, fd, (int64_t) offset, key, counter,
-                                  threads, r) == smem_STREAM_OK);
+        CHECK(smem_stream_seal_fd(out, batch * SC, plain, scratch_chunks * CH, batch, fd, (int64_t) offset, key,
+                                  counter, threads, r) == smem_STREAM_OK);
         memcpy(got + at, out, r[1]);
         at += r[1];
         offset += r[0];
@@ -225,10 +226,11 @@ static void test_seal_fd(void)
 {
     const size_t sizes[] = {0, 1, CH - 1, CH, CH + 1, 2 * CH, 4 * CH, 4 * CH + 5, 9 * CH + 77};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        seal_file(sizes[i], 0, 1, 1);
-        seal_file(sizes[i], 0, 2, 2);
-        seal_file(sizes[i], 0, 8, 0);
-        if (sizes[i] > 3) seal_file(sizes[i], 3, 2, 2);
+        seal_file(sizes[i], 0, 1, 1, 1);
+        seal_file(sizes[i], 0, 2, 2, 2);
+        seal_file(sizes[i], 0, 8, 0, 4);
+        seal_file(sizes[i], 0, 8, 8, 1); /* more threads asked than scratch chunks: capped */
+        if (sizes[i] > 3) seal_file(sizes[i], 3, 2, 2, 2);
     }
 
     /* Errors: bad arguments, a read error (a directory), a file that shrank between batches. */
@@ -239,22 +241,23 @@ static void test_seal_fd(void)
         int fd = mkstemp(path), dir;
 
         CHECK(fd >= 0);
-        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH + 1, fd, 0, key, 0, 1, r) == smem_STREAM_EINVAL);
-        CHECK(smem_stream_seal_fd(out, SC - 1, plain, CH, fd, 0, key, 0, 1, r) == smem_STREAM_EINVAL);
-        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH, -1, 0, key, 0, 1, r) == smem_STREAM_EINVAL);
-        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH, fd, -1, key, 0, 1, r) == smem_STREAM_EINVAL);
-        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH, fd, 0, key, 0, 1, NULL) == smem_STREAM_EINVAL);
+        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH - 1, 1, fd, 0, key, 0, 1, r) == smem_STREAM_EINVAL);
+        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH, 0, fd, 0, key, 0, 1, r) == smem_STREAM_EINVAL);
+        CHECK(smem_stream_seal_fd(out, SC - 1, plain, CH, 1, fd, 0, key, 0, 1, r) == smem_STREAM_EINVAL);
+        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH, 1, -1, 0, key, 0, 1, r) == smem_STREAM_EINVAL);
+        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH, 1, fd, -1, key, 0, 1, r) == smem_STREAM_EINVAL);
+        CHECK(smem_stream_seal_fd(out, sizeof out, plain, CH, 1, fd, 0, key, 0, 1, NULL) == smem_STREAM_EINVAL);
         smem_randombytes(plain, sizeof plain);
         CHECK(write(fd, plain, sizeof plain) == (ssize_t) sizeof plain);
-        CHECK(smem_stream_seal_fd(out, SC, plain, CH, fd, 0, key, 0, 1, r) == smem_STREAM_OK);
+        CHECK(smem_stream_seal_fd(out, SC, plain, CH, 1, fd, 0, key, 0, 1, r) == smem_STREAM_OK);
         CHECK(r[0] == CH && r[2] == 0); /* more follows */
         CHECK(ftruncate(fd, CH) == 0);
-        CHECK(smem_stream_seal_fd(out, SC, plain, CH, fd, CH, key, 1, 1, r) == smem_STREAM_ESHRANK);
+        CHECK(smem_stream_seal_fd(out, SC, plain, CH, 1, fd, CH, key, 1, 1, r) == smem_STREAM_ESHRANK);
         close(fd);
         unlink(path);
         dir = open("/tmp", O_RDONLY);
         CHECK(dir >= 0);
-        CHECK(smem_stream_seal_fd(out, SC, plain, CH, dir, 0, key, 0, 1, r) == smem_STREAM_EIO);
+        CHECK(smem_stream_seal_fd(out, SC, plain, CH, 1, dir, 0, key, 0, 1, r) == smem_STREAM_EIO);
         CHECK(r[2] == EISDIR);
         close(dir);
     }
