@@ -94,6 +94,8 @@ function main(): void {
   process.stderr.write(`bench: writing ${sizeMiB} MiB and 64 MiB random files in ${work}\n`);
   randomFile(input, sizeMiB);
   randomFile(small, 64);
+  // Written back before the first measurement, not during it.
+  spawnSync("sync");
 
   const tools: Tool[] = [
     {
@@ -148,6 +150,9 @@ function main(): void {
       // The first run also writes the ciphertext that the open runs read.
       const s = timed(t.seal, input, run === 0 ? sealed : "/dev/null");
       if (run === 0) {
+        // The ciphertext file just written is flushed now: its writeback (a GiB per tool) would
+        // otherwise run in the background during whichever measurement comes next.
+        spawnSync("sync");
         // Time sealing again to /dev/null: writing a file would measure the disk.
         warm(input);
         results.get(t.name)?.seal.push(timed(t.seal, input, "/dev/null"));
