@@ -9,40 +9,18 @@
 // (commands that take repeats read rawArgs); everything after `--` is positional.
 import type { ArgsDef, CommandDef } from "citty";
 import { UsageError } from "../core/errors";
-import { checkFlags } from "./common";
+import { camel, checkFlags, flagNames } from "./common";
 
 type ArgDef = ArgsDef[string];
 export type ParsedArgs = Record<string, unknown> & { _: string[] };
-
-function camel(name: string): string {
-  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-function aliasesOf(def: ArgDef): string[] {
-  const alias = "alias" in def ? def.alias : undefined;
-  if (alias === undefined) return [];
-  return Array.isArray(alias) ? alias : [alias];
-}
-
-/** Every spelling of a flag (name, camelCase, aliases) to its definition's name. */
-function flagNames(argsDef: ArgsDef): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const [name, def] of Object.entries(argsDef)) {
-    if (def.type === "positional") continue;
-    names.set(name, name);
-    names.set(camel(name), name);
-    for (const alias of aliasesOf(def)) names.set(alias, name);
-  }
-  return names;
-}
 
 /**
  * Parses rawArgs against argsDef. The result holds each flag under its name and its camelCase
  * name, positionals by name, and every positional in `_`.
  */
 export function parseArgs(rawArgs: readonly string[], argsDef: ArgsDef): ParsedArgs {
-  checkFlags(rawArgs, argsDef);
   const names = flagNames(argsDef);
+  checkFlags(rawArgs, argsDef, names);
   const values = new Map<string, unknown>();
   const positionals: string[] = [];
   for (let i = 0; i < rawArgs.length; i++) {

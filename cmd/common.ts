@@ -115,33 +115,42 @@ export function stripAnsi(text: string): string {
 
 // ---- strict flag checking -------------------------------------------------------------------
 
-function camel(name: string): string {
+export function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Unknown flags and string flags without a value are usage errors (citty itself is lenient). */
-export function checkFlags(rawArgs: readonly string[], argsDef: ArgsDef): void {
-  const kinds = new Map<string, string>();
+/** Every spelling of a flag (its name, camelCase name and aliases) to the name it is defined by. */
+export function flagNames(argsDef: ArgsDef): Map<string, string> {
+  const names = new Map<string, string>();
   for (const [name, def] of Object.entries(argsDef)) {
     if (def.type === "positional") continue;
-    const kind = def.type ?? "string";
-    kinds.set(name, kind);
-    kinds.set(camel(name), kind);
+    names.set(name, name);
+    names.set(camel(name), name);
     const aliases = "alias" in def && def.alias !== undefined ? def.alias : [];
-    for (const alias of Array.isArray(aliases) ? aliases : [aliases]) kinds.set(alias, kind);
+    for (const alias of Array.isArray(aliases) ? aliases : [aliases]) names.set(alias, name);
   }
+  return names;
+}
+
+/** Unknown flags and string flags without a value are usage errors (citty itself is lenient). */
+export function checkFlags(
+  rawArgs: readonly string[],
+  argsDef: ArgsDef,
+  names: Map<string, string> = flagNames(argsDef),
+): void {
+  const kindOf = (spelled: string) => {
+    const name = names.get(spelled);
+    return name === undefined ? undefined : ((argsDef[name] as ArgsDef[string]).type ?? "string");
+  };
   for (let i = 0; i < rawArgs.length; i++) {
     const arg = rawArgs[i] as string;
     if (arg === "--") return;
     if (!arg.startsWith("-") || arg === "-") continue;
     const eq = arg.indexOf("=");
     const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    let name = flag.replace(/^--?/, "");
-    let kind = kinds.get(name);
-    if (kind === undefined && name.startsWith("no-") && kinds.get(name.slice(3)) === "boolean") {
-      name = name.slice(3);
-      kind = "boolean";
-    }
+    const name = flag.replace(/^--?/, "");
+    let kind = kindOf(name);
+    if (kind === undefined && name.startsWith("no-") && kindOf(name.slice(3)) === "boolean") kind = "boolean";
     if (kind === undefined) throw new UsageError(`unknown option ${flag} (see --help)`);
     if (kind === "boolean") {
       if (eq >= 0) throw new UsageError(`option ${flag} takes no value`);
@@ -187,8 +196,8 @@ export function defineSmemCommand<const T extends ArgsDef>(
 }
 
 /**
- * Wraps a command body: checks flags strictly, applies the global flags, and reports any failure
- * as one line with its exit code.
+ * Wraps a command body: applies the global flags, refuses extra operands, and reports any failure
+ * as one line with its exit code. (The flags were checked strictly when ./args parsed them.)
  */
 export function runCommand<T extends ArgsDef>(
   fn: (ctx: CommandContext<T>) => Promise<void> | void,
@@ -196,7 +205,6 @@ export function runCommand<T extends ArgsDef>(
   return async (ctx) => {
     try {
       const argsDef = (ctx.cmd.args ?? {}) as ArgsDef;
-      checkFlags(ctx.rawArgs, argsDef);
       applyGlobalFlags(ctx.args as { quiet?: boolean; "require-mlock"?: boolean });
       const extra = ctx.args._.filter(
         (_, i) => i >= Object.values(argsDef).filter((d) => d.type === "positional").length,
