@@ -103,10 +103,6 @@ static int64_t read_at(int fd, uint8_t *buf, size_t len, int64_t offset)
 /* Plaintext length of chunk i of the batch. */
 static size_t plain_len(const batch_t *b, uint64_t i)
 {
-    if (b->fd >= 0) {
-        int64_t n = b->read_lens[i];
-        return n > 0 ? (size_t) n : 0;
-    }
     size_t unit = b->open ? SEALED : CHUNK;
     size_t start = (size_t) i * unit;
     size_t len = b->in_len - start < unit ? b->in_len - start : unit;
@@ -145,6 +141,14 @@ static int do_chunk(const batch_t *b, uint64_t i, int last)
     return rc;
 }
 
+/* Lowers b->failed to chunk i unless a lower chunk already failed. */
+static void note_failure(batch_t *b, uint64_t i)
+{
+    uint64_t seen = __atomic_load_n(&b->failed, __ATOMIC_RELAXED);
+    while (i < seen && !__atomic_compare_exchange_n(&b->failed, &seen, i, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+}
+
 /* Takes chunks from the batch until none is left. After a failure no chunk above it is taken:
  * every chunk below the lowest failure was taken before it, so it is still finished. */
 static void run_chunks(batch_t *b, unsigned worker)
@@ -160,21 +164,13 @@ static void run_chunks(batch_t *b, unsigned worker)
             int64_t n = read_at(b->fd, scratch, CHUNK, b->offset + (int64_t) (i * CHUNK));
             b->read_lens[i] = n;
             if (n < 0) {
-                uint64_t seen = __atomic_load_n(&b->failed, __ATOMIC_RELAXED);
-                while (i < seen && !__atomic_compare_exchange_n(&b->failed, &seen, i, 1, __ATOMIC_RELAXED,
-                                                                 __ATOMIC_RELAXED)) {
-                }
+                note_failure(b, i);
                 continue;
             }
             seal_chunk(b, i, scratch, (size_t) n, n < (int64_t) CHUNK);
             continue;
         }
-        if (do_chunk(b, i, chunk_is_last(b, i)) != 0) {
-            uint64_t seen = __atomic_load_n(&b->failed, __ATOMIC_RELAXED);
-            while (i < seen && !__atomic_compare_exchange_n(&b->failed, &seen, i, 1, __ATOMIC_RELAXED,
-                                                             __ATOMIC_RELAXED)) {
-            }
-        }
+        if (do_chunk(b, i, chunk_is_last(b, i)) != 0) note_failure(b, i);
     }
 }
 
@@ -454,7 +450,7 @@ int smem_stream_seal_fd(uint8_t *out, size_t out_len, uint8_t *scratch, size_t s
     lens = calloc((size_t) count, sizeof *lens);
     if (lens == NULL) return smem_STREAM_ENOMEM;
 
-    batch_init(&b, out, scratch, batch_len, key, first_counter, count, 0, 0);
+    batch_init(&b, out, scratch, scratch_len, key, first_counter, count, 0, 0);
     b.fd = fd;
     b.offset = offset;
     b.read_lens = lens;
