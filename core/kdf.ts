@@ -41,6 +41,8 @@ function checkKdfArguments(p: KdfParams, salt: Uint8Array): void {
   }
 }
 
+const KDF_FAILED = "key derivation failed (out of memory for the Argon2id parameters?)";
+
 export function deriveKey(passphrase: KeyBytes, salt: Uint8Array, p: KdfParams = DEFAULT_KDF): LockedBuffer {
   checkKdfArguments(p, salt);
   const pw = viewOf(passphrase);
@@ -57,7 +59,7 @@ export function deriveKey(passphrase: KeyBytes, salt: Uint8Array, p: KdfParams =
   );
   if (status !== 0) {
     key.destroy();
-    throw new Error("key derivation failed (out of memory for the Argon2id parameters?)");
+    throw new Error(KDF_FAILED);
   }
   return key;
 }
@@ -77,6 +79,7 @@ export async function deriveKeyAsync(
 ): Promise<LockedBuffer> {
   checkKdfArguments(p, salt);
   const pw = viewOf(passphrase);
+  // Allocated first: once the job has started, nothing may throw before it is finished.
   const key = LockedBuffer.alloc(KDF_KEY_BYTES);
   const job = shim().smem_kdf_derive_start(
     pw,
@@ -96,7 +99,7 @@ export async function deriveKeyAsync(
   }
   if (shim().smem_kdf_job_finish(job, key.bytes()) !== 0) {
     key.destroy();
-    throw new Error("key derivation failed (out of memory for the Argon2id parameters?)");
+    throw new Error(KDF_FAILED);
   }
   return key;
 }
