@@ -4,6 +4,10 @@
 //      Debian's `age -d` of a 1 KiB X25519 file (target: <= 3x), and age v1.3.1 on the X-Wing file;
 //   2. seal and open of a 1 GiB file to an X-Wing recipient beside the passphrase path
 //      (`smem seal -p`, Argon2id at its defaults, once) (target: within 5% of its throughput).
+// Beside 1, two floors compiled the way the release is (same Bun, --minify --bytecode): a program
+// that only imports node:fs and reads a file, and one that also extracts the embedded shim to a
+// fresh temp dir and dlopens it as ffi/shim.ts does. They are what any smem command pays before
+// its own code runs, so their ratio to age says how much of the 3x budget is left for smem.
 // Medians of BENCH_RUNS_SMALL (31) and BENCH_RUNS_BIG (5, interleaved) runs; BENCH_BIG_MIB picks
 // the size. CPU time (user + sys, /usr/bin/time) is shown beside wall time for the small runs.
 import { spawnSync } from "node:child_process";
@@ -11,6 +15,8 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { age131, debianAge } from "../../tests/helpers/age-peers";
+import { buildShim } from "../release";
+import { hostTarget } from "../release-targets";
 
 const root = join(import.meta.dir, "..", "..");
 const smem = join(root, "dist", "smem");
@@ -88,6 +94,50 @@ try {
     .trim();
   writeFileSync(p("pw.txt"), "benchmark passphrase\n");
 
+  // The floors: compiled exactly as scripts/release.ts compiles smem.
+  const target = hostTarget();
+  if (!target) throw new Error("no release target for this host");
+  const shimFile = buildShim(target);
+  writeFileSync(
+    p("floor-fs.ts"),
+    'import { readFileSync } from "node:fs";\nreadFileSync(process.argv[2] as string);\n',
+  );
+  writeFileSync(
+    p("floor-shim.ts"),
+    [
+      'import { dlopen } from "bun:ffi";',
+      'import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";',
+      `import shimPath from ${JSON.stringify(shimFile)} with { type: "file" };`,
+      'const dir = mkdtempSync("/tmp/smem-floor-");',
+      'const file = dir + "/shim.so";',
+      "writeFileSync(file, readFileSync(shimPath), { mode: 0o700 });",
+      'const lib = dlopen(file, { smem_init: { args: [], returns: "i32" } });',
+      "rmSync(dir, { recursive: true, force: true });",
+      "if (lib.symbols.smem_init() !== 0) process.exit(1);",
+      "readFileSync(process.argv[2] as string);",
+      "",
+    ].join("\n"),
+  );
+  for (const name of ["floor-fs", "floor-shim"]) {
+    const built = spawnSync(
+      process.execPath,
+      [
+        "build",
+        "--compile",
+        "--no-compile-autoload-dotenv",
+        "--no-compile-autoload-bunfig",
+        "--minify",
+        "--bytecode",
+        "--format=esm",
+        p(`${name}.ts`),
+        "--outfile",
+        p(name),
+      ],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+    if (built.status !== 0) throw new Error(`bun build --compile of ${name} failed`);
+  }
+
   // 1. 1 KiB, whole process.
   writeFileSync(p("small.bin"), crypto.getRandomValues(new Uint8Array(1024)));
   sh([smem, "seal", "-r", xwing, "-o", p("small-xwing.age"), p("small.bin")]);
@@ -102,10 +152,15 @@ try {
     sh([pq.age, "-d", "-i", p("xwing.txt"), "-o", "/dev/null", p("small-xwing.age")]),
   );
   const smemVersion = repeatTimed(runsSmall, () => sh([smem, "version"]));
+  const floorFs = repeatTimed(runsSmall, () => sh([p("floor-fs"), p("small-xwing.age")]));
+  const floorShim = repeatTimed(runsSmall, () => sh([p("floor-shim"), p("small-xwing.age")]));
   rows.push(["open 1 KiB: smem open -i (X-Wing)", showMs(smemOpen), "—"]);
   rows.push(["open 1 KiB: age 1.1.1 -d (X25519)", showMs(ageOpen), "—"]);
   rows.push(["open 1 KiB: age 1.3.1 -d (X-Wing)", showMs(age13Open), "—"]);
   rows.push(["smem version (start-up floor)", showMs(smemVersion), "—"]);
+  const ofAge = (t: Timing) => `${(t.wall / ageOpen.wall).toFixed(2)}x of age`;
+  rows.push(["floor: compiled Bun + node:fs", showMs(floorFs), ofAge(floorFs)]);
+  rows.push(["floor: + shim extracted, dlopen'd", showMs(floorShim), ofAge(floorShim)]);
   const ratio = smemOpen.wall / ageOpen.wall;
   rows.push([
     "ratio smem X-Wing / age X25519 (wall)",
