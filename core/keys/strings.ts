@@ -4,7 +4,6 @@
 //
 // Recipients are public and go through @scure/base. Identities are secrets: they are parsed
 // from and encoded to bytes in locked memory by ./bech32 and never become JS strings.
-import { bech32 } from "@scure/base";
 import { FormatError } from "../errors";
 import { MLKEM768_PUBLIC_KEY_BYTES, MLKEM768_SEED_BYTES, validateMlKem768PublicKey } from "../kem/mlkem768";
 import { validateXWingPublicKey, XWING_PUBLIC_KEY_BYTES, XWING_SEED_BYTES } from "../kem/xwing";
@@ -60,6 +59,14 @@ export const KEY_KINDS: Readonly<Record<KeyKind, KeyKindInfo>> = {
 };
 
 const ALL_KINDS = Object.values(KEY_KINDS);
+
+// @scure/base is required on first use, not imported: `smem open -i` parses identities only
+// (./bech32), and evaluating the package was about 0.3 ms of that whole process (issue 4).
+let scureBech32: typeof import("@scure/base")["bech32"] | undefined;
+function bech32(): typeof import("@scure/base")["bech32"] {
+  scureBech32 ??= (require("@scure/base") as typeof import("@scure/base")).bech32;
+  return scureBech32;
+}
 /** No Bech32 limit: an X-Wing recipient is 1,959 characters. */
 const NO_LIMIT = false as const;
 
@@ -74,7 +81,7 @@ export function encodeRecipient(kind: KeyKind, publicKey: Uint8Array): string {
   if (publicKey.length !== info.publicKeyBytes) {
     throw new RangeError(`${kind} public key must be ${info.publicKeyBytes} bytes`);
   }
-  return bech32.encode(info.recipientHrp, bech32.toWords(publicKey), NO_LIMIT);
+  return bech32().encode(info.recipientHrp, bech32().toWords(publicKey), NO_LIMIT);
 }
 
 /** Short, safe rendering of a user-supplied key string for error messages. */
@@ -88,7 +95,7 @@ export function parseRecipient(text: string): ParsedRecipient {
   let hrp: string;
   let words: number[];
   try {
-    const decoded = bech32.decode(text as `${string}1${string}`, NO_LIMIT);
+    const decoded = bech32().decode(text as `${string}1${string}`, NO_LIMIT);
     hrp = decoded.prefix;
     words = decoded.words;
   } catch {
@@ -98,7 +105,7 @@ export function parseRecipient(text: string): ParsedRecipient {
   if (!info) throw new FormatError(`malformed recipient "${shorten(text)}": unknown type "${hrp}"`);
   let publicKey: Uint8Array;
   try {
-    publicKey = bech32.fromWords(words);
+    publicKey = bech32().fromWords(words);
   } catch {
     throw new FormatError(`malformed recipient "${shorten(text)}": invalid padding`);
   }
