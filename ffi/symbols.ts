@@ -67,6 +67,11 @@ export const shimSymbols = {
   smem_kem_xwing_enc_deterministic: { args: [ptr, usize, ptr, usize, ptr, usize, ptr, usize], returns: i32 },
   smem_kem_xwing_dec: { args: [ptr, usize, ptr, usize, ptr, usize], returns: i32 },
 
+  smem_hpke_xwing_open_first: {
+    args: [ptr, usize, ptr, usize, ptr, usize, ptr, usize, ptr, usize, ptr, usize],
+    returns: i32,
+  },
+
   smem_argon2id: {
     args: [ptr, usize, ptr, usize, ptr, usize, ptr, usize, ptr, usize, u32, u32, u32],
     returns: i32,

@@ -37,6 +37,7 @@ const shim_sources = [_][]const u8{
     "src/lock.c",
     "src/stream.c",
     "src/kem.c",
+    "src/hpke.c",
     "src/chacha_poly.c",
     "src/poly1305.c",
     "src/symbols.c",

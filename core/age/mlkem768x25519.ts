@@ -4,7 +4,12 @@
 // enc is the 1120-byte X-Wing ciphertext; the body is the 32-byte HPKE ciphertext.
 import { utf8 } from "../bytes";
 import { FormatError } from "../errors";
-import { HPKE_KEM_MLKEM768_X25519, hpkeKeySchedule, hpkeOpenFirstInto, hpkeSealFirst } from "../kem/hpke";
+import {
+  HPKE_KEM_MLKEM768_X25519,
+  hpkeKeySchedule,
+  hpkeSealFirst,
+  hpkeXWingOpenFirstInto,
+} from "../kem/hpke";
 import {
   validateXWingPublicKey,
   XWING_CIPHERTEXT_BYTES,
@@ -93,11 +98,15 @@ export class MlKem768X25519Identity implements Identity, Disposable {
       );
       requireWrappedFileKey(MLKEM768X25519_STANZA, stanza.body);
       // Implicit rejection: a stanza for another key decapsulates to an unrelated secret and
-      // fails the AEAD below; only a low-order X25519 share throws here.
-      using ss = this.#key.decapsulate(enc);
-      using ctx = hpkeKeySchedule(ss, HPKE_KEM_MLKEM768_X25519, INFO);
+      // fails the AEAD; only a low-order X25519 share throws. The shared secret never leaves
+      // the shim.
       const fileKey = LockedBuffer.alloc(FILE_KEY_BYTES);
-      if (hpkeOpenFirstInto(fileKey.bytes(), ctx, stanza.body)) return fileKey;
+      try {
+        if (hpkeXWingOpenFirstInto(fileKey.bytes(), this.#key.seed(), enc, stanza.body, INFO)) return fileKey;
+      } catch (error) {
+        fileKey.destroy();
+        throw error;
+      }
       fileKey.destroy();
     }
     return null;

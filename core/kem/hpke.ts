@@ -10,8 +10,14 @@
 //   key        = Expand(secret, "key", context, 32)
 //   base_nonce = Expand(secret, "base_nonce", context, 12)
 // The first message (sequence number 0) is sealed under base_nonce itself.
+//
+// The receiver for X-Wing (hpkeXWingOpenFirstInto) is the shim's smem_hpke_xwing_open_first: the
+// decapsulation, this key schedule and the AEAD in one call, no secret outside it. The functions
+// below remain for the sender and for other KEMs; the tests check the two against each other.
+import { shim } from "../../ffi";
 import { AEAD_TAG_BYTES, chachaOpenInto, chachaSealInto } from "../aead";
 import { concatBytes, utf8 } from "../bytes";
+import { FormatError } from "../errors";
 import { hmacSha256, hmacSha256Into } from "../hash";
 import { LockedBuffer } from "../locked-buffer";
 
@@ -87,4 +93,45 @@ export function hpkeOpenFirstInto(
   aad: Uint8Array = EMPTY,
 ): boolean {
   return chachaOpenInto(out, ctx.key, ctx.baseNonce.bytes(), ciphertext, aad);
+}
+
+/**
+ * Decapsulates `enc` (an X-Wing ciphertext) with the 32-byte X-Wing `seed` and opens the first
+ * message `ciphertext` (age: empty `aad`) into `out` (locked; ciphertext.length - 16 bytes): true when it
+ * authenticates, false when it does not (a message for another key, or tampered). A low-order
+ * X25519 share in `enc` is a FormatError, as in XWingPrivateKey.decapsulate.
+ */
+export function hpkeXWingOpenFirstInto(
+  out: Uint8Array,
+  seed: Uint8Array,
+  enc: Uint8Array,
+  ciphertext: Uint8Array,
+  info: Uint8Array,
+  aad: Uint8Array = EMPTY,
+): boolean {
+  if (ciphertext.length < AEAD_TAG_BYTES || out.length !== ciphertext.length - AEAD_TAG_BYTES) {
+    throw new RangeError("HPKE open: out must be the ciphertext's length less its 16-byte tag");
+  }
+  const rc = shim().smem_hpke_xwing_open_first(
+    out,
+    out.length,
+    enc,
+    enc.length,
+    ciphertext,
+    ciphertext.length,
+    aad,
+    aad.length,
+    info,
+    info.length,
+    seed,
+    seed.length,
+  );
+  if (rc === 0) return true;
+  if (rc === -3) return false;
+  if (rc === -2) {
+    throw new FormatError(
+      "invalid X-Wing ciphertext: the X25519 share is a low-order point (all-zero shared secret)",
+    );
+  }
+  throw new RangeError(`HPKE open: invalid lengths (enc ${enc.length}, seed ${seed.length} bytes)`);
 }

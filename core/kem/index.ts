@@ -8,6 +8,7 @@ export {
   hpkeKeySchedule,
   hpkeOpenFirstInto,
   hpkeSealFirst,
+  hpkeXWingOpenFirstInto,
 } from "./hpke";
 export {
   type Encapsulation,

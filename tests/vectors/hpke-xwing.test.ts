@@ -7,11 +7,13 @@ import {
   hpkeKeySchedule,
   hpkeOpenFirstInto,
   hpkeSealFirst,
+  hpkeXWingOpenFirstInto,
   LockedBuffer,
   toHex,
   XWingPrivateKey,
   xwingEncapsulate,
 } from "../../core";
+import { FormatError } from "../../core/errors";
 import fixture from "../fixtures/hpke-xwing-vector.json";
 
 const v = fixture.vector;
@@ -40,4 +42,67 @@ test("HPKE MLKEM768-X25519 vector: keys, enc, shared secret, key, base_nonce, fi
   const tampered = fromHex(e.ct);
   tampered[0] = (tampered[0] as number) ^ 1;
   expect(hpkeOpenFirstInto(opened.bytes(), ctx, tampered, fromHex(e.aad))).toBe(false);
+});
+
+test("the shim's one-call receiver opens the vector's first message, and nothing else", () => {
+  const e = v.encryption0;
+  const seed = fromHex(v.skRm);
+  const enc = fromHex(v.enc);
+  const ct = fromHex(e.ct);
+  const info = fromHex(v.info);
+  const aad = fromHex(e.aad);
+  using opened = LockedBuffer.alloc(ct.length - 16);
+  expect(hpkeXWingOpenFirstInto(opened.bytes(), seed, enc, ct, info, aad)).toBe(true);
+  expect(toHex(opened.bytes())).toBe(e.pt);
+
+  // Each input is bound: a flipped bit in the message, the AAD, the info or enc, or another
+  // identity, fails authentication and leaves no plaintext in the output (libsodium zeroes it).
+  const flip = (b: Uint8Array, i = 0) => {
+    const c = b.slice();
+    c[i] = (c[i] as number) ^ 1;
+    return c;
+  };
+  opened.bytes().fill(0xaa);
+  const untouched = () => {
+    const out = opened.bytes();
+    expect(out.every((x) => x === 0xaa) || out.every((x) => x === 0)).toBe(true);
+  };
+  expect(hpkeXWingOpenFirstInto(opened.bytes(), seed, enc, flip(ct), info, aad)).toBe(false);
+  untouched();
+  expect(hpkeXWingOpenFirstInto(opened.bytes(), seed, enc, ct, info, flip(aad))).toBe(false);
+  untouched();
+  expect(hpkeXWingOpenFirstInto(opened.bytes(), seed, enc, ct, flip(info), aad)).toBe(false);
+  untouched();
+  expect(hpkeXWingOpenFirstInto(opened.bytes(), seed, flip(enc, 5), ct, info, aad)).toBe(false);
+  untouched();
+  expect(hpkeXWingOpenFirstInto(opened.bytes(), flip(seed), enc, ct, info, aad)).toBe(false);
+  untouched();
+  opened.bytes().fill(0xaa);
+
+  // A low-order X25519 share (all zeros) is malformed input, not a wrong key.
+  const lowOrder = enc.slice();
+  lowOrder.fill(0, enc.length - 32);
+  expect(() => hpkeXWingOpenFirstInto(opened.bytes(), seed, lowOrder, ct, info, aad)).toThrow(FormatError);
+  expect(() => hpkeXWingOpenFirstInto(opened.bytes(), seed, enc.subarray(1), ct, info, aad)).toThrow(
+    RangeError,
+  );
+  expect(() => hpkeXWingOpenFirstInto(opened.bytes().subarray(1), seed, enc, ct, info, aad)).toThrow(
+    RangeError,
+  );
+  untouched();
+});
+
+test("the shim's receiver opens what the TypeScript sender seals, for random keys and messages", () => {
+  for (let i = 0; i < 20; i++) {
+    using key = XWingPrivateKey.generate();
+    const info = crypto.getRandomValues(new Uint8Array(i * 3));
+    const message = crypto.getRandomValues(new Uint8Array(i + 1));
+    const { cipherText, sharedSecret } = xwingEncapsulate(key.publicKey);
+    using ss = sharedSecret;
+    using ctx = hpkeKeySchedule(ss, HPKE_KEM_MLKEM768_X25519, info);
+    const sealed = hpkeSealFirst(ctx, message);
+    using opened = LockedBuffer.alloc(message.length);
+    expect(hpkeXWingOpenFirstInto(opened.bytes(), key.seed(), cipherText, sealed, info)).toBe(true);
+    expect(toHex(opened.bytes())).toBe(toHex(message));
+  }
 });

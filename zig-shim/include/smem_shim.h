@@ -189,6 +189,19 @@ SMEM_EXPORT int smem_kem_xwing_enc_deterministic(uint8_t *ct, size_t ctlen, uint
 SMEM_EXPORT int smem_kem_xwing_dec(uint8_t *ss, size_t sslen, const uint8_t *ct, size_t ctlen,
                                    const uint8_t *sk, size_t sklen);
 
+/* ---- HPKE (RFC 9180) ----------------------------------------------------------------------
+ * Base-mode receiver for age's mlkem768x25519 stanza: KEM X-Wing (0x647a), HKDF-SHA256,
+ * ChaCha20Poly1305, the first message (nonce = base_nonce; age's AAD is empty). Decapsulates enc
+ * (smem_XWING_CIPHERTEXTBYTES) with the X-Wing seed, runs the key schedule for info and opens ct
+ * (with ad) into pt (ptlen = ctlen - 16). -1 bad lengths, -2 low-order X25519 share, -3 the ciphertext
+ * does not authenticate (another key, or tampered; pt is then zeroed). Every intermediate secret
+ * is wiped before returning. */
+SMEM_EXPORT int smem_hpke_xwing_open_first(uint8_t *pt, size_t ptlen, const uint8_t *enc,
+                                           size_t enclen, const uint8_t *ct, size_t ctlen,
+                                           const uint8_t *ad, size_t adlen,
+                                           const uint8_t *info, size_t infolen,
+                                           const uint8_t *seed, size_t seedlen);
+
 /* ---- password hashing ---------------------------------------------------------------------- */
 
 /* Argon2id v0x13 with every RFC 9106 input. outlen >= 16 (libsodium's Argon2 minimum; RFC 9106

@@ -35,6 +35,7 @@ static const struct {
     {"smem_harden_process", (smem_fn) smem_harden_process},
     {"smem_hkdf_sha256", (smem_fn) smem_hkdf_sha256},
     {"smem_hmac_sha256", (smem_fn) smem_hmac_sha256},
+    {"smem_hpke_xwing_open_first", (smem_fn) smem_hpke_xwing_open_first},
     {"smem_init", (smem_fn) smem_init},
     {"smem_isatty", (smem_fn) smem_isatty},
     {"smem_kdf_derive", (smem_fn) smem_kdf_derive},

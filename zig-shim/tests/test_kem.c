@@ -197,6 +197,47 @@ static void test_xwing_random_and_rejections(void)
     CHECK(smem_kem_xwing_dec(ss, 16, ct, smem_XWING_CIPHERTEXTBYTES, seed, 32) == -1);
 }
 
+/* The HPKE receiver's failure paths and its argument checks. Known answers (filippo.io/hpke's
+ * vector) and agreement with the TypeScript sender are in tests/vectors/hpke-xwing.test.ts. */
+static void test_hpke_xwing_open_first(void)
+{
+    static const uint8_t info[] = "age-encryption.org/mlkem768x25519";
+    uint8_t body[32], out[16];
+
+    smem_randombytes(seed, 32);
+    CHECK(smem_kem_xwing_seed_keypair(pk, smem_XWING_PUBLICKEYBYTES, NULL, 0, seed, 32) == 0);
+    CHECK(smem_kem_xwing_enc(ct, smem_XWING_CIPHERTEXTBYTES, ss, 32, pk, smem_XWING_PUBLICKEYBYTES) == 0);
+    smem_randombytes(body, sizeof body);
+
+    /* A body not sealed to this key does not authenticate, and leaves zeros, not plaintext. */
+    memset(out, 0x5a, sizeof out);
+    CHECK(smem_hpke_xwing_open_first(out, 16, ct, smem_XWING_CIPHERTEXTBYTES, body, 32, NULL, 0,
+                                     info, sizeof info - 1, seed, 32) == -3);
+    CHECK(all_bytes_are(out, 16, 0));
+
+    /* A low-order X25519 share is refused before any key schedule; out is untouched. */
+    memcpy(ct2, ct, sizeof ct2);
+    memset(ct2 + smem_MLKEM768_CIPHERTEXTBYTES, 0, 32);
+    memset(out, 0x5a, sizeof out);
+    CHECK(smem_hpke_xwing_open_first(out, 16, ct2, smem_XWING_CIPHERTEXTBYTES, body, 32, NULL, 0,
+                                     info, sizeof info - 1, seed, 32) == -2);
+    CHECK(all_bytes_are(out, 16, 0x5a));
+
+    /* Every length must fit: enc, seed, pt = ct - 16, and no NULL with a length. */
+    CHECK(smem_hpke_xwing_open_first(out, 16, ct, smem_XWING_CIPHERTEXTBYTES - 1, body, 32, NULL,
+                                     0, info, sizeof info - 1, seed, 32) == -1);
+    CHECK(smem_hpke_xwing_open_first(out, 16, ct, smem_XWING_CIPHERTEXTBYTES, body, 32, NULL, 0,
+                                     info, sizeof info - 1, seed, 31) == -1);
+    CHECK(smem_hpke_xwing_open_first(out, 15, ct, smem_XWING_CIPHERTEXTBYTES, body, 32, NULL, 0,
+                                     info, sizeof info - 1, seed, 32) == -1);
+    CHECK(smem_hpke_xwing_open_first(out, 0, ct, smem_XWING_CIPHERTEXTBYTES, body, 15, NULL, 0,
+                                     info, sizeof info - 1, seed, 32) == -1);
+    CHECK(smem_hpke_xwing_open_first(out, 16, ct, smem_XWING_CIPHERTEXTBYTES, body, 32, NULL, 4,
+                                     info, sizeof info - 1, seed, 32) == -1);
+    CHECK(smem_hpke_xwing_open_first(out, 16, ct, smem_XWING_CIPHERTEXTBYTES, body, 32, NULL, 0,
+                                     NULL, 3, seed, 32) == -1);
+}
+
 int main(void)
 {
     if (smem_init() != 0) {
@@ -207,5 +248,6 @@ int main(void)
     test_mlkem768_random_and_rejections();
     test_xwing_known_answers();
     test_xwing_random_and_rejections();
+    test_hpke_xwing_open_first();
     return check_done("test_kem");
 }
