@@ -8,8 +8,9 @@
 // that only imports node:fs and reads a file, and one that also extracts the embedded shim to a
 // fresh temp dir and dlopens it as ffi/shim.ts does. They are what any smem command pays before
 // its own code runs, so their ratio to age says how much of the 3x budget is left for smem.
-// Medians of BENCH_RUNS_SMALL (31) and BENCH_RUNS_BIG (5, interleaved) runs; BENCH_BIG_MIB picks
-// the size. CPU time (user + sys, /usr/bin/time) is shown beside wall time for the small runs.
+// Medians of BENCH_RUNS_SMALL (31) and BENCH_RUNS_BIG (5) runs, each group interleaved run by run;
+// BENCH_BIG_MIB picks the size. The small runs are spawned directly (no wrapper process whose own
+// start-up would flatten the ratios) and show the child's CPU time (user + sys) beside wall time.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,27 +25,19 @@ const runsSmall = Number(process.env.BENCH_RUNS_SMALL ?? 31);
 const runsBig = Number(process.env.BENCH_RUNS_BIG ?? 5);
 const bigMiB = Number(process.env.BENCH_BIG_MIB ?? 1024);
 
-const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
-
 interface Timing {
   wall: number;
   cpu: number;
 }
 
-/** Runs a command; wall time, and CPU time (user + sys) via /usr/bin/time when present. */
+/** Runs a command; wall time, and CPU time (user + sys, from the child's rusage). */
 function sh(argv: string[]): Timing {
-  const full = TIME ? [TIME, "-f", "%U %S", ...argv] : argv;
-  const [cmd, ...args] = full as [string, ...string[]];
   const started = performance.now();
-  const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+  const r = Bun.spawnSync(argv, { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   const wall = performance.now() - started;
-  if (r.status !== 0) throw new Error(`${argv.join(" ")} failed (${r.status}): ${r.stderr}`);
-  const last = r.stderr.toString().trim().split("\n").pop() ?? "";
-  const [user, sys] = last.split(" ").map(Number);
-  const cpu =
-    TIME && Number.isFinite(user) && Number.isFinite(sys)
-      ? ((user as number) + (sys as number)) * 1000
-      : Number.NaN;
+  if (r.exitCode !== 0) throw new Error(`${argv.join(" ")} failed (${r.exitCode}): ${r.stderr}`);
+  const usage = r.resourceUsage;
+  const cpu = usage ? Number(usage.cpuTime.user + usage.cpuTime.system) / 1000 : Number.NaN;
   return { wall, cpu };
 }
 
@@ -62,15 +55,19 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-function repeatTimed(n: number, fn: () => Timing): Timing {
-  fn();
-  const ts: Timing[] = [];
-  for (let i = 0; i < n; i++) ts.push(fn());
-  return { wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)) };
+/**
+ * Runs every command `n` times round-robin (after one warm-up round), so that load drifting on a
+ * shared machine hits all of them alike, and returns the median wall and CPU time of each.
+ */
+function interleavedTimed(n: number, fns: (() => Timing)[]): Timing[] {
+  for (const fn of fns) fn();
+  const runs: Timing[][] = fns.map(() => []);
+  for (let i = 0; i < n; i++) fns.forEach((fn, k) => runs[k]?.push(fn()));
+  return runs.map((ts) => ({ wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)) }));
 }
 
 const showMs = (t: Timing) =>
-  `${t.wall.toFixed(1)} ms (cpu ${Number.isNaN(t.cpu) ? "?" : t.cpu.toFixed(0)} ms)`;
+  `${t.wall.toFixed(1)} ms (cpu ${Number.isNaN(t.cpu) ? "?" : t.cpu.toFixed(1)} ms)`;
 
 if (!existsSync(smem)) {
   console.error("dist/smem is missing: run `npm run build` first");
@@ -142,18 +139,14 @@ try {
   writeFileSync(p("small.bin"), crypto.getRandomValues(new Uint8Array(1024)));
   sh([smem, "seal", "-r", xwing, "-o", p("small-xwing.age"), p("small.bin")]);
   sh([debian.age, "-r", x25519, "-o", p("small-x25519.age"), p("small.bin")]);
-  const smemOpen = repeatTimed(runsSmall, () =>
-    sh([smem, "open", "-i", p("xwing.txt"), "-o", "/dev/null", p("small-xwing.age")]),
-  );
-  const ageOpen = repeatTimed(runsSmall, () =>
-    sh([debian.age, "-d", "-i", p("x25519.txt"), "-o", "/dev/null", p("small-x25519.age")]),
-  );
-  const age13Open = repeatTimed(runsSmall, () =>
-    sh([pq.age, "-d", "-i", p("xwing.txt"), "-o", "/dev/null", p("small-xwing.age")]),
-  );
-  const smemVersion = repeatTimed(runsSmall, () => sh([smem, "version"]));
-  const floorFs = repeatTimed(runsSmall, () => sh([p("floor-fs"), p("small-xwing.age")]));
-  const floorShim = repeatTimed(runsSmall, () => sh([p("floor-shim"), p("small-xwing.age")]));
+  const [smemOpen, ageOpen, age13Open, smemVersion, floorFs, floorShim] = interleavedTimed(runsSmall, [
+    () => sh([smem, "open", "-i", p("xwing.txt"), "-o", "/dev/null", p("small-xwing.age")]),
+    () => sh([debian.age, "-d", "-i", p("x25519.txt"), "-o", "/dev/null", p("small-x25519.age")]),
+    () => sh([pq.age, "-d", "-i", p("xwing.txt"), "-o", "/dev/null", p("small-xwing.age")]),
+    () => sh([smem, "version"]),
+    () => sh([p("floor-fs"), p("small-xwing.age")]),
+    () => sh([p("floor-shim"), p("small-xwing.age")]),
+  ]) as [Timing, Timing, Timing, Timing, Timing, Timing];
   rows.push(["open 1 KiB: smem open -i (X-Wing)", showMs(smemOpen), "—"]);
   rows.push(["open 1 KiB: age 1.1.1 -d (X25519)", showMs(ageOpen), "—"]);
   rows.push(["open 1 KiB: age 1.3.1 -d (X-Wing)", showMs(age13Open), "—"]);
