@@ -4,11 +4,13 @@
 //   dist/smem-windows-x64.exe  dist/smem-windows-arm64.exe  dist/SHA256SUMS
 //
 // Each target's shim is built by `zig build -Dtarget=…` into zig-shim/zig-out/<target>/ and is
-// rebuilt only when its inputs change; each executable is then compiled with Bun for that target.
+// rebuilt only when its inputs change; each executable is then compiled with Bun for that target,
+// its bytecode laid out by runs recorded on a host build (scripts/bytecode-order.ts).
 // `bun scripts/build-all.ts linux-x64 …` builds only the named targets (SHA256SUMS lists what exists).
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { recordBytecodeOrder } from "./bytecode-order";
 import { BuildError, buildShim, compile, distDir, say, toolchain } from "./release";
 import { RELEASE_TARGETS, type ReleaseTarget, targetByName } from "./release-targets";
 
@@ -37,10 +39,13 @@ function writeChecksums(): void {
 try {
   const tc = toolchain();
   const started = performance.now();
-  for (const target of selectTargets(process.argv.slice(2))) {
+  const targets = selectTargets(process.argv.slice(2));
+  // One profile, recorded on a host build, lays out every target's bytecode.
+  using order = recordBytecodeOrder(tc);
+  for (const target of targets) {
     const t0 = performance.now();
     const shim = buildShim(target, tc);
-    compile(target, shim, join(distDir, target.outFile), tc);
+    compile(target, shim, join(distDir, target.outFile), tc, order.files);
     const mib = (statSync(join(distDir, target.outFile)).size / 2 ** 20).toFixed(1);
     say(`${target.name}: done in ${((performance.now() - t0) / 1000).toFixed(1)}s, ${mib} MiB`);
   }

@@ -1,7 +1,9 @@
 // `npm run build`: dist/smem (dist/smem.exe on Windows), the standalone executable for this
-// machine with its shim embedded. Runs after `node scripts/setup.mjs` (package.json chains them).
+// machine with its shim embedded, its bytecode laid out by recorded runs (scripts/bytecode-order.ts).
+// Runs after `node scripts/setup.mjs` (package.json chains them).
 import { join } from "node:path";
-import { BuildError, buildShim, compile, distDir, say } from "./release";
+import { recordBytecodeOrder } from "./bytecode-order";
+import { BuildError, buildShim, compile, distDir, say, toolchain } from "./release";
 import { hostTarget } from "./release-targets";
 
 try {
@@ -11,8 +13,10 @@ try {
       `no release target for ${process.platform}-${process.arch}; targets: linux-x64, linux-arm64 (glibc), darwin-arm64, windows-x64, windows-arm64`,
     );
   }
+  const tc = toolchain();
   const outfile = join(distDir, process.platform === "win32" ? "smem.exe" : "smem");
-  compile(target, buildShim(target), outfile);
+  using order = recordBytecodeOrder(tc);
+  compile(target, buildShim(target, tc), outfile, tc, order.files);
   say(`wrote ${outfile}`);
 } catch (err) {
   if (!(err instanceof BuildError)) throw err;

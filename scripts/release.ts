@@ -11,7 +11,7 @@ export const root = join(import.meta.dir, "..");
 export const distDir = join(root, "dist");
 const cacheDir = process.env.SMEM_CACHE_DIR ?? join(root, ".cache");
 
-interface Toolchain {
+export interface Toolchain {
   zig: string;
   sodiumDir: string;
   zigVersion: string;
@@ -119,10 +119,12 @@ export function compile(
   shim: string,
   outfile: string,
   tc: Toolchain = toolchain(),
+  bytecodeOrder: readonly string[] = [],
 ): void {
   const entry = writeEntry(target, shim, tc);
   mkdirSync(dirname(outfile), { recursive: true });
-  say(`${target.name}: bun build --compile --target=${target.bunTarget} -> ${outfile}`);
+  const ordered = bytecodeOrder.length > 0 ? " (bytecode laid out by the recorded runs)" : "";
+  say(`${target.name}: bun build --compile --target=${target.bunTarget} -> ${outfile}${ordered}`);
   run(
     process.execPath,
     [
@@ -138,6 +140,8 @@ export function compile(
       "--splitting",
       // Precompiled bytecode: start-up of `smem version` drops by about a third.
       "--bytecode",
+      // The bytecode a recorded run used goes first in the file (scripts/bytecode-order.ts).
+      ...(bytecodeOrder.length > 0 ? [`--bytecode-order=${bytecodeOrder.join(",")}`] : []),
       "--format=esm",
       entry,
       "--outfile",

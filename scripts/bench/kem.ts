@@ -62,7 +62,9 @@ function median(xs: number[]): number {
 function interleavedTimed(n: number, fns: (() => Timing)[]): Timing[] {
   for (const fn of fns) fn();
   const runs: Timing[][] = fns.map(() => []);
-  for (let i = 0; i < n; i++) fns.forEach((fn, k) => runs[k]?.push(fn()));
+  for (let i = 0; i < n; i++) {
+    for (const [k, fn] of fns.entries()) runs[k]?.push(fn());
+  }
   return runs.map((ts) => ({ wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)) }));
 }
 
