@@ -21,20 +21,34 @@ for (let i = 0; i < 32; i++) {
   ENCODE_UPPER[i] = CHARSET.toUpperCase().charCodeAt(i);
 }
 
-function polymodStep(chk: number, value: number): number {
-  const top = chk >>> 25;
-  let next = ((chk & 0x1ffffff) << 5) ^ value;
-  for (let i = 0; i < 5; i++) if ((top >>> i) & 1) next ^= GENERATOR[i] as number;
-  return next >>> 0;
+/** The XOR of the generator words selected by the five bits shifted out of the checksum. */
+const GENERATOR_BY_TOP = new Uint32Array(32);
+for (let top = 0; top < 32; top++) {
+  let mix = 0;
+  for (let i = 0; i < 5; i++) if ((top >>> i) & 1) mix ^= GENERATOR[i] as number;
+  GENERATOR_BY_TOP[top] = mix;
+}
+
+// The checksum runs over whole arrays of 5-bit values, one call each: a short-lived process pays
+// for a function called per character (the engine compiles it after a few dozen calls).
+
+/** Checksum state `chk` after the 5-bit values in `values`. */
+function polymod(chk: number, values: Uint8Array): number {
+  for (let i = 0; i < values.length; i++) {
+    const top = chk >>> 25;
+    chk = (((chk & 0x1ffffff) << 5) ^ (values[i] as number) ^ (GENERATOR_BY_TOP[top] as number)) >>> 0;
+  }
+  return chk;
 }
 
 /** Checksum state after the expanded human-readable part (lower-cased). */
 function hrpPolymod(hrp: string): number {
-  let chk = 1;
-  for (let i = 0; i < hrp.length; i++) chk = polymodStep(chk, hrp.charCodeAt(i) >> 5);
-  chk = polymodStep(chk, 0);
-  for (let i = 0; i < hrp.length; i++) chk = polymodStep(chk, hrp.charCodeAt(i) & 31);
-  return chk;
+  const expanded = new Uint8Array(hrp.length * 2 + 1);
+  for (let i = 0; i < hrp.length; i++) {
+    expanded[i] = hrp.charCodeAt(i) >> 5;
+    expanded[hrp.length + 1 + i] = hrp.charCodeAt(i) & 31;
+  }
+  return polymod(1, expanded);
 }
 
 function validHrp(hrp: string): boolean {
@@ -75,18 +89,18 @@ export function bech32DecodeBytes(text: Uint8Array): Bech32Decoded {
   // The HRP is public (it names the key type), so it may become a string.
   const hrp = String.fromCharCode(...text.subarray(0, separator));
   if (!validHrp(hrp)) throw new FormatError("malformed key string: invalid type");
-  let chk = hrpPolymod(hrp.toLowerCase());
-  using words = LockedBuffer.alloc(wordCount);
+  // The payload's 5-bit groups, then the six of the checksum.
+  using words = LockedBuffer.alloc(wordCount + CHECKSUM_LENGTH);
   const w = words.bytes();
   for (let i = separator + 1; i < text.length; i++) {
     const c = (text[i] as number) | 0x20; // lower-case letters; digits are unchanged by | 0x20
     const v = c < 128 ? (DECODE[c] as number) : -1;
     if (v < 0) throw new FormatError("malformed key string: invalid character");
-    chk = polymodStep(chk, v);
-    const index = i - separator - 1;
-    if (index < wordCount) w[index] = v;
+    w[i - separator - 1] = v;
   }
-  if (chk !== 1) throw new FormatError("malformed key string: bad checksum");
+  if (polymod(hrpPolymod(hrp.toLowerCase()), w) !== 1) {
+    throw new FormatError("malformed key string: bad checksum");
+  }
   const dataLength = Math.floor((wordCount * 5) / 8);
   const data = LockedBuffer.alloc(dataLength);
   const d = data.bytes();
@@ -124,25 +138,24 @@ export function bech32EncodeBytes(hrp: string, data: Uint8Array, upper: boolean)
   for (let i = 0; i < writtenHrp.length; i++) o[i] = writtenHrp.charCodeAt(i);
   o[writtenHrp.length] = SEPARATOR;
   let pos = writtenHrp.length + 1;
-  let chk = hrpPolymod(hrp.toLowerCase());
+  // The payload's 5-bit groups, then six zero groups over which the checksum is computed.
+  using words = LockedBuffer.alloc(wordCount + CHECKSUM_LENGTH);
+  const w = words.bytes();
   let acc = 0;
   let bits = 0;
-  const emit = (v: number) => {
-    chk = polymodStep(chk, v);
-    o[pos++] = alphabet[v] as number;
-  };
+  let count = 0;
   for (let i = 0; i < data.length; i++) {
     acc = ((acc << 8) | (data[i] as number)) & 0xfff;
     bits += 8;
     while (bits >= 5) {
       bits -= 5;
-      emit((acc >> bits) & 31);
+      w[count++] = (acc >> bits) & 31;
     }
   }
-  if (bits > 0) emit((acc << (5 - bits)) & 31);
+  if (bits > 0) w[count++] = (acc << (5 - bits)) & 31;
   acc = 0;
-  for (let i = 0; i < CHECKSUM_LENGTH; i++) chk = polymodStep(chk, 0);
-  chk ^= 1;
+  const chk = polymod(hrpPolymod(hrp.toLowerCase()), w) ^ 1;
+  for (let i = 0; i < wordCount; i++) o[pos++] = alphabet[w[i] as number] as number;
   for (let i = 0; i < CHECKSUM_LENGTH; i++) o[pos++] = alphabet[(chk >>> (5 * (5 - i))) & 31] as number;
   return out;
 }
