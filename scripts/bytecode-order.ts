@@ -10,10 +10,9 @@
 // other targets are laid out with the same profile: their bundles differ only where the platform
 // is tested, and a function the profile does not name keeps its usual place.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BuildError, buildShim, compile, say, type Toolchain } from "./release";
+import { BuildError, buildShim, cacheDir, compile, say, type Toolchain } from "./release";
 import { hostTarget } from "./release-targets";
 
 /** The recorded order files (most important first) for `compile`; disposing removes them. */
@@ -22,22 +21,25 @@ export interface BytecodeOrder extends Disposable {
 }
 
 /**
- * Builds the host executable without a profile into a private temp directory, runs the training
+ * Builds the host executable without a profile into a private directory under the build cache, runs the training
  * commands on it and returns their order files. No files when the host is not a release target
  * (the executables are then built in Bun's default layout).
  */
 export function recordBytecodeOrder(tc: Toolchain): BytecodeOrder {
-  const host = hostTarget();
-  if (!host) {
-    say(`no release target runs on ${process.platform}-${process.arch}: bytecode order not recorded`);
+  const none = (why: string): BytecodeOrder => {
+    say(`bytecode order not recorded: ${why}`);
     return { files: [], [Symbol.dispose]: () => {} };
-  }
-  const dir = mkdtempSync(join(tmpdir(), "smem-bytecode-order-"));
+  };
+  const host = hostTarget();
+  if (!host) return none(`no release target runs on ${process.platform}-${process.arch}`);
+  // Under the build cache, not the temp dir: the executable must be run, and /tmp may be noexec.
+  const parent = join(cacheDir, "build", host.name);
+  // --bytecode-order takes a comma-separated list of paths.
+  if (parent.includes(",")) return none(`the build cache's path has a comma: ${parent}`);
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, "bytecode-order-"));
   const dispose = () => rmSync(dir, { recursive: true, force: true });
   try {
-    // --bytecode-order takes a comma-separated list.
-    if (dir.includes(","))
-      throw new BuildError(`bytecode order: the temp dir ${dir} has a comma in its path`);
     const executable = join(dir, host.outFile);
     compile(host, buildShim(host, tc), executable, tc);
     const files = train(executable, dir);

@@ -9,7 +9,7 @@ import { shimInputsHash } from "./shim-inputs.mjs";
 
 export const root = join(import.meta.dir, "..");
 export const distDir = join(root, "dist");
-const cacheDir = process.env.SMEM_CACHE_DIR ?? join(root, ".cache");
+export const cacheDir = process.env.SMEM_CACHE_DIR ?? join(root, ".cache");
 
 export interface Toolchain {
   zig: string;
