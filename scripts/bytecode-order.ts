@@ -21,9 +21,9 @@ export interface BytecodeOrder extends Disposable {
 }
 
 /**
- * Builds the host executable without a profile into a private directory under the build cache, runs the training
- * commands on it and returns their order files. No files when the host is not a release target
- * (the executables are then built in Bun's default layout).
+ * Builds the host executable without a profile into a private directory under the build cache,
+ * runs the training commands on it and returns their order files. No files (Bun's default layout)
+ * when the host is not a release target or the cache's path has a comma.
  */
 export function recordBytecodeOrder(tc: Toolchain): BytecodeOrder {
   const none = (why: string): BytecodeOrder => {

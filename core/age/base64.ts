@@ -14,6 +14,15 @@ for (let i = 0; i < 64; i++) {
 }
 const PAD = 0x3d; // "="
 
+/**
+ * The index of the first byte of bytes[start, end) outside the alphabet, or `end`. One call per
+ * line: a function called per byte would be JIT-compiled on every start of a short process.
+ */
+export function firstNonBase64(bytes: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) if ((DECODE[bytes[i] as number] as number) < 0) return i;
+  return end;
+}
+
 /** Length of the base64 text for `n` bytes. */
 export function encodedLength(n: number, padded: boolean): number {
   return padded ? Math.ceil(n / 3) * 4 : Math.ceil((n * 4) / 3);

@@ -16,7 +16,7 @@ import { utf8 } from "../bytes";
 import { AuthError, FormatError, UsageError } from "../errors";
 import { hkdfSha256Into, hmacSha256Into } from "../hash";
 import { LockedBuffer } from "../locked-buffer";
-import { decodeBase64Bytes, encodeBase64Into, encodedLength } from "./base64";
+import { decodeBase64Bytes, encodeBase64Into, encodedLength, firstNonBase64 } from "./base64";
 import { FILE_KEY_BYTES, type Identity, type Recipient } from "./recipient";
 import { isValidArgument, type Stanza } from "./stanza";
 
@@ -75,15 +75,6 @@ function agreesWith(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean 
   const n = Math.min(prefix.length, bytes.length - at);
   for (let i = 0; i < n; i++) if (bytes[at + i] !== prefix[i]) return false;
   return true;
-}
-
-/**
- * 1 for the characters of base64's standard alphabet, by ASCII code. A table rather than a
- * function called per body character: the engine would compile that function on every start.
- */
-const BASE64_ALPHABET = new Uint8Array(256);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") {
-  BASE64_ALPHABET[c.charCodeAt(0)] = 1;
 }
 
 /** The stanza's arguments from an "-> a b c" line (without its LF), or FormatError. */
@@ -176,17 +167,18 @@ export function parseHeader(bytes: Uint8Array, atEnd = false): ParsedHeader | nu
     for (;;) {
       eol = nextLine(pos);
       const lineEnd = eol < 0 ? bytes.length : eol;
-      for (let i = pos; i < lineEnd; i++) {
-        if (BASE64_ALPHABET[bytes[i] as number] !== 1) {
-          const what =
-            i === pos && bytes[i] === DASH
-              ? "stanza ended without a short final body line"
-              : "invalid character in stanza body";
-          throw new FormatError(`${what}: ${quote(bytes, pos, lineEnd)}`);
-        }
-        if (i - pos >= COLUMNS_PER_LINE) {
-          throw new FormatError("stanza body line is longer than 64 columns");
-        }
+      // A bad character within the first 65 columns is reported before the line's length.
+      const limit = Math.min(lineEnd, pos + COLUMNS_PER_LINE + 1);
+      const bad = firstNonBase64(bytes, pos, limit);
+      if (bad < limit) {
+        const what =
+          bad === pos && bytes[bad] === DASH
+            ? "stanza ended without a short final body line"
+            : "invalid character in stanza body";
+        throw new FormatError(`${what}: ${quote(bytes, pos, lineEnd)}`);
+      }
+      if (lineEnd - pos > COLUMNS_PER_LINE) {
+        throw new FormatError("stanza body line is longer than 64 columns");
       }
       if (eol < 0) return more();
       const short = eol - pos < COLUMNS_PER_LINE;
