@@ -6,9 +6,15 @@
 //      through setEmbeddedShim in ./embedded before anything opens the shim)
 //   3. the development build: zig-shim/zig-out/{lib,bin}/ beside this source tree
 import { CFunction, dlopen, type Pointer, suffix } from "bun:ffi";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { embeddedShim } from "./embedded";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import { type EmbeddedShimInfo, embeddedShim } from "./embedded";
+
+// node:fs is loaded only when a file must be written or looked at: a compiled smem whose shim is
+// already in the cache opens it without node:fs (whose import costs about 1.4 ms).
+function fs(): typeof import("node:fs") {
+  return require("node:fs") as typeof import("node:fs");
+}
+
 import { shimSymbols } from "./symbols";
 
 // At load only smem_symbol and smem_init are bound; every other function gets its call stub on
@@ -51,31 +57,117 @@ export function developmentShimPath(): string {
 // dlopen needs a real file. Bun's dlopen would accept the `$bunfs` path itself, but it extracts
 // to a fixed, predictable name in the shared temp dir (/tmp/.bun-<n>-<hash>.so) and on later runs
 // loads whatever file has that name after only a stat, so another local user could plant a
-// library there. smem extracts the shim itself instead:
-//   POSIX: a fresh private directory (0700), loaded, then unlinked at once (the mapping stays
-//     valid; nothing is left behind). If the temp dir is mounted noexec, the per-user cache below.
-//   Windows: a loaded DLL cannot be deleted, so a per-user cache keyed by the shim's hash, which
-//     is re-verified against the embedded bytes before every load.
-function openEmbedded(path: string): ShimLibrary {
-  const bytes = readFileSync(path);
-  if (process.platform === "win32") return openCached(bytes);
+// library there. smem keeps the shim in a per-user cache instead, in a directory named by the
+// shim's SHA-256 (taken at build time), and compares the file's SHA-256 with it before every load:
+// a missing or different file is written again from the embedded bytes (then the stale versions
+// beside it are removed). Writing it once instead of on every run is about 1 ms of every command.
+// The cache is only used under the user's home directory, which is trusted like the rest of it
+// (whoever can write there can edit the user's shell start-up files), and a cache directory that
+// is not the user's own, or that others may write to, is not written to. Otherwise (no home, a
+// read-only or noexec home, a cache dir elsewhere):
+//   POSIX: a fresh private directory (0700) in the temp dir, loaded, then unlinked at once (the
+//     mapping stays valid; nothing is left behind).
+//   Windows: the error (a loaded DLL cannot be deleted, so there is no private alternative).
+function openEmbedded(info: EmbeddedShimInfo): ShimLibrary {
+  const cache = userCacheDir();
+  if (cache && info.sha256) {
+    const lib = openIfIntact(
+      join(cache, info.sha256.slice(0, DIGEST_NAME_CHARS), shimFileName()),
+      info.sha256,
+    );
+    if (lib) return lib;
+  }
+  const bytes = fs().readFileSync(info.path);
+  const digest = sha256Hex(bytes);
+  if (info.sha256 && digest !== info.sha256) {
+    throw new ShimLoadError("the embedded shim does not match the digest recorded at build time");
+  }
   let firstError: unknown;
-  for (const baseOf of [tempDir, userCacheDir]) {
-    let dir: string | null = null;
+  if (cache) {
     try {
-      const base = baseOf();
-      mkdirSync(base, { recursive: true, mode: 0o700 });
-      dir = mkdtempSync(join(base, "smem-shim-"));
-      const file = join(dir, shimFileName());
-      writeFileSync(file, bytes, { mode: 0o700 });
-      return dlopen(file, loaderSymbols);
+      return openCached(cache, bytes, digest);
     } catch (err) {
-      firstError ??= err;
-    } finally {
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      firstError = err;
     }
   }
-  throw firstError;
+  if (process.platform === "win32") throw firstError;
+  try {
+    return openPrivateCopy(bytes);
+  } catch (err) {
+    throw firstError ?? err;
+  }
+}
+
+/** Characters of the hex digest that name a cache entry (128 bits). */
+const DIGEST_NAME_CHARS = 32;
+
+function sha256Hex(bytes: Uint8Array): string {
+  return new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
+}
+
+/** dlopen of `file` if it exists and its SHA-256 is `digest`, else null. Reads it without node:fs. */
+function openIfIntact(file: string, digest: string): ShimLibrary | null {
+  let mapped: Uint8Array;
+  try {
+    mapped = Bun.mmap(file, { shared: false });
+  } catch {
+    return null;
+  }
+  if (sha256Hex(mapped) !== digest) return null;
+  try {
+    return dlopen(file, loaderSymbols);
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the shim into the cache (atomically), removes other versions, and loads it. */
+function openCached(cache: string, bytes: Uint8Array, digest: string): ShimLibrary {
+  const dir = join(cache, digest.slice(0, DIGEST_NAME_CHARS));
+  const file = join(dir, shimFileName());
+  fs().mkdirSync(cache, { recursive: true, mode: 0o700 });
+  requirePrivate(cache);
+  fs().mkdirSync(dir, { recursive: true, mode: 0o700 });
+  requirePrivate(dir);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs().writeFileSync(tmp, bytes, { mode: 0o700 });
+  try {
+    fs().renameSync(tmp, file);
+  } catch (err) {
+    // Windows refuses to replace a DLL that another smem process has loaded; that file is fine to
+    // use if its content is the expected one.
+    fs().rmSync(tmp, { force: true });
+    if (sha256Hex(fs().readFileSync(file)) !== digest) throw err;
+  }
+  for (const name of fs().readdirSync(cache)) {
+    if (name !== basename(dir) && /^[0-9a-f]+$/.test(name)) {
+      // Best effort: an older smem may still have its version loaded (Windows keeps it).
+      fs().rmSync(join(cache, name), { recursive: true, force: true, maxRetries: 0 });
+    }
+  }
+  return dlopen(file, loaderSymbols);
+}
+
+/** The cache dir must be the user's own and closed to others (POSIX; Windows has per-user ACLs). */
+function requirePrivate(dir: string): void {
+  if (process.platform === "win32") return;
+  const st = fs().lstatSync(dir);
+  if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) {
+    throw new ShimLoadError(`${dir} is not a private directory of this user`);
+  }
+}
+
+/** POSIX: a private copy in a fresh temp dir, loaded, then removed (the mapping stays valid). */
+function openPrivateCopy(bytes: Uint8Array): ShimLibrary {
+  fs().mkdirSync(tempDir(), { recursive: true, mode: 0o700 });
+  const dir = fs().mkdtempSync(join(tempDir(), "smem-shim-"));
+  try {
+    const file = join(dir, shimFileName());
+    fs().writeFileSync(file, bytes, { mode: 0o700 });
+    return dlopen(file, loaderSymbols);
+  } finally {
+    fs().rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // node:os is not imported for these two: its import was a measurable part of every start-up.
@@ -91,34 +183,25 @@ function homedir(): string {
   return process.env.HOME || (require("node:os") as typeof import("node:os")).homedir();
 }
 
-function userCacheDir(): string {
+/**
+ * The per-user shim cache. POSIX: null unless it lies under the user's home directory. Windows:
+ * %LOCALAPPDATA%, which the system keeps private to the user.
+ */
+function userCacheDir(): string | null {
   if (process.platform === "win32") {
-    return join(process.env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local"), "smem", "shim");
+    const local = process.env.LOCALAPPDATA || join(homedir(), "AppData", "Local");
+    return join(local, "smem", "shim");
   }
-  if (process.platform === "darwin") return join(homedir(), "Library", "Caches", "smem", "shim");
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "smem", "shim");
-}
-
-function openCached(bytes: Uint8Array): ShimLibrary {
-  const digest = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
-  const dir = join(userCacheDir(), digest.slice(0, 32));
-  const file = join(dir, shimFileName());
-  const intact = () =>
-    existsSync(file) && new Bun.CryptoHasher("sha256").update(readFileSync(file)).digest("hex") === digest;
-  if (!intact()) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, bytes, { mode: 0o700 });
-    try {
-      renameSync(tmp, file);
-    } catch (err) {
-      // Another smem process may hold the same file loaded (Windows refuses to replace it); it is
-      // fine to use if its content is the expected one.
-      rmSync(tmp, { force: true });
-      if (!intact()) throw err;
-    }
-  }
-  return dlopen(file, loaderSymbols);
+  const home = homedir();
+  if (!home || !isAbsolute(home)) return null;
+  const base =
+    process.platform === "darwin"
+      ? join(home, "Library", "Caches")
+      : process.env.XDG_CACHE_HOME || join(home, ".cache");
+  const cache = resolve(base, "smem", "shim");
+  const rel = relative(resolve(home), cache);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return null;
+  return cache;
 }
 
 /** Where the loaded shim came from (see the list at the top of this file). */
@@ -128,13 +211,13 @@ let origin: ShimOrigin | null = null;
 function openShim(): [ShimLibrary, ShimOrigin] {
   const override = process.env.SMEM_SHIM_PATH;
   if (override) {
-    if (!existsSync(override)) throw new ShimLoadError(`SMEM_SHIM_PATH names no file: ${override}`);
+    if (!fs().existsSync(override)) throw new ShimLoadError(`SMEM_SHIM_PATH names no file: ${override}`);
     return [dlopen(override, loaderSymbols), "SMEM_SHIM_PATH"];
   }
   const embedded = embeddedShim();
-  if (embedded) return [openEmbedded(embedded.path), "embedded"];
+  if (embedded) return [openEmbedded(embedded), "embedded"];
   const dev = developmentShimPath();
-  if (!existsSync(dev)) {
+  if (!fs().existsSync(dev)) {
     throw new ShimLoadError(`native shim not found at ${dev}; run 'npm run setup' to build it`);
   }
   return [dlopen(dev, loaderSymbols), "development"];

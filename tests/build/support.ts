@@ -329,8 +329,17 @@ export function smokeSuite(
       }
     }
     expect(readdirSync(bin)).toEqual([name]);
-    // The shim is extracted to a private directory and unlinked once loaded.
-    expect(readdirSync(scratch)).toEqual([]);
+    // The shim is kept in the per-user cache (POSIX: under HOME; Windows: %LOCALAPPDATA%, in the
+    // wine prefix) and nothing else is left behind.
+    if (platform.startsWith("win32")) {
+      expect(readdirSync(scratch)).toEqual([]);
+    } else {
+      expect(readdirSync(scratch)).toEqual([".cache"]);
+      const cache = join(scratch, ".cache", "smem", "shim");
+      const entries = readdirSync(cache);
+      expect(entries).toHaveLength(1);
+      expect(readdirSync(join(cache, entries[0] as string))).toEqual(["libsmem_shim.so"]);
+    }
   } finally {
     rmSync(box, { recursive: true, force: true });
   }

@@ -1,0 +1,81 @@
+// Running a command line against smem's root command: global flags hoisted to the subcommand,
+// --help rendered by citty, every failure one line and a documented exit code (cmd/common.ts).
+// cmd/main.ts runs it with every subcommand; a compiled executable's bundle of one command
+// (scripts/release.ts) runs it with that command alone, and must behave exactly alike.
+import type { CommandDef, SubCommandsDef } from "citty";
+import { UsageError } from "../core/errors";
+import { runCommandLine } from "./args";
+import { examplesOf, exitWithError, globalArgs, stripAnsi, useColor } from "./common";
+import { GLOBAL_FLAGS, HELP_FLAGS } from "./route";
+
+/** The root command (a plain object: citty's defineCommand is the identity). */
+export function rootCommand(subCommands: SubCommandsDef): CommandDef {
+  return {
+    meta: {
+      name: "smem",
+      description: "Secrets in guarded, locked memory; age-compatible encryption for pipelines",
+    },
+    args: globalArgs,
+    subCommands,
+  };
+}
+
+/** The subcommand a command line names (following nested subcommands), with its parent. */
+async function resolveTarget(
+  root: CommandDef,
+  argv: string[],
+): Promise<[CommandDef, CommandDef | undefined]> {
+  let cmd: CommandDef = root;
+  let parent: CommandDef | undefined;
+  let rest = argv;
+  for (;;) {
+    const subs = typeof cmd.subCommands === "function" ? await cmd.subCommands() : await cmd.subCommands;
+    const index = rest.findIndex((a) => !a.startsWith("-"));
+    const name = index >= 0 ? rest[index] : undefined;
+    if (!subs || name === undefined || !(name in subs)) return [cmd, parent];
+    const entry = subs[name];
+    const next = (typeof entry === "function" ? await entry() : await entry) as CommandDef;
+    parent = cmd;
+    cmd = next;
+    rest = rest.slice(index + 1);
+  }
+}
+
+async function printHelp(root: CommandDef, argv: string[], stream: NodeJS.WriteStream): Promise<void> {
+  const [cmd, parent] = await resolveTarget(root, argv);
+  const { renderUsage } = await import("citty");
+  let text = await renderUsage(cmd, parent);
+  const examples = examplesOf(cmd);
+  if (examples.length > 0) text += `\nEXAMPLES\n\n${examples.map((e) => `  ${e}`).join("\n")}\n`;
+  if (!useColor(stream)) text = stripAnsi(text);
+  stream.write(`${text}\n`);
+}
+
+/** `smem --quiet kdf ...` means `smem kdf --quiet ...`: global flags go to the subcommand. */
+function hoistGlobalFlags(args: string[]): string[] {
+  const first = args.findIndex((a) => !a.startsWith("-"));
+  if (first <= 0) return args;
+  const leading = args.slice(0, first);
+  const unknown = leading.find((a) => !GLOBAL_FLAGS.has(a) && !HELP_FLAGS.has(a));
+  if (unknown !== undefined) exitWithError(new UsageError(`unknown option ${unknown} (see --help)`));
+  return [args[first] as string, ...leading, ...args.slice(first + 1)];
+}
+
+/** Runs `args` (process.argv without the executable and script) and settles the exit code. */
+export async function runCli(root: CommandDef, args: string[]): Promise<void> {
+  const argv = hoistGlobalFlags(args);
+  const beforeDashDash = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  if (beforeDashDash.some((a) => HELP_FLAGS.has(a))) {
+    await printHelp(root, argv, process.stdout);
+    process.exit(0);
+  }
+  if (argv.length === 0) {
+    await printHelp(root, argv, process.stderr);
+    process.exit(1);
+  }
+  try {
+    await runCommandLine(root, argv);
+  } catch (err) {
+    exitWithError(err);
+  }
+}
