@@ -1,10 +1,10 @@
 // -r RECIPIENT and -R FILE for `smem seal`: age's recipient strings and recipients files, with
 // age's rule that post-quantum and classical recipients do not share a file unless the user
 // says so (--allow-classical).
-import { readFileSync } from "node:fs";
 import { checkRecipientMix, parseRecipientString, parseRecipientsFile } from "../core/age/keys";
 import type { Recipient } from "../core/age/recipient";
 import { IoError, NotFoundError } from "../core/errors";
+import { nodeFs } from "../core/file-io";
 
 export const recipientArgs = {
   recipient: {
@@ -45,7 +45,7 @@ export function repeated(rawArgs: readonly string[], long: string, short: string
 
 function readRecipientsFile(path: string): string {
   try {
-    return readFileSync(path === "-" ? 0 : path, "utf8");
+    return nodeFs().readFileSync(path === "-" ? 0 : path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new NotFoundError(`recipients file ${path} does not exist`);

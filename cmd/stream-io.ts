@@ -1,8 +1,8 @@
 // Input, output and progress for the streaming commands (seal, open, stream): INPUT or stdin,
 // -o (atomic, or straight through to a device/FIFO) or stdout, and a progress line on stderr.
-import { closeSync, fstatSync, openSync } from "node:fs";
 import { AtomicFile } from "../core/atomic-file";
 import { IoError, NotFoundError, UsageError } from "../core/errors";
+import { closeFile, fileInfo, openFile } from "../core/file-io";
 import { type ByteSink, FdSink, FdSource } from "../core/stream";
 import { isTerminal } from "../core/terminal";
 import { isQuiet } from "./common";
@@ -27,27 +27,27 @@ export function openInput(path: string | undefined, prefix?: Uint8Array): Comman
   }
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    fd = openFile(path, "r");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new NotFoundError(`input file ${path} does not exist`);
     throw new IoError(`cannot open ${path}: ${code ?? String(err)}`);
   }
-  if (fstatSync(fd).isDirectory()) {
-    closeSync(fd);
+  if (fileInfo(fd).isDirectory()) {
+    closeFile(fd);
     throw new IoError(`${path} is a directory`);
   }
   return {
     source: new FdSource(fd, path, prefix),
     size: sizeOf(fd),
     name: path,
-    close: () => closeSync(fd),
+    close: () => closeFile(fd),
   };
 }
 
 function sizeOf(fd: number): number | null {
   try {
-    const st = fstatSync(fd);
+    const st = fileInfo(fd);
     return st.isFile() ? st.size : null;
   } catch {
     return null;

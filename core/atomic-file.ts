@@ -3,24 +3,10 @@
 // leaves an existing target untouched. A target that is a character device, a FIFO or a socket
 // (/dev/null, /dev/stdout, a named pipe) cannot be replaced by rename and is written straight
 // through; /dev/stdout, /dev/stderr and /dev/fd/N are written on the descriptor itself.
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  fsyncSync,
-  linkSync,
-  lstatSync,
-  openSync,
-  realpathSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  write,
-  writeSync,
-} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { toHex } from "./bytes";
 import { IoError } from "./errors";
+import { closeFile, fileInfo, nodeFs, openFile, pathInfo, writeFrom } from "./file-io";
 import { onCleanup } from "./process-guard";
 import { randomBytes } from "./random";
 import { lockTempFile, removeStaleTemps, tempNameFor } from "./stale-temp";
@@ -36,7 +22,7 @@ function describe(err: unknown): string {
 /** Follows a symlink so that the rename replaces the file it points to, not the link. */
 function resolveTarget(target: string): string {
   try {
-    if (lstatSync(target).isSymbolicLink()) return realpathSync(target);
+    if (nodeFs().lstatSync(target).isSymbolicLink()) return nodeFs().realpathSync(target);
   } catch {
     // Missing target (or dangling link): write beside the path as given.
   }
@@ -45,7 +31,7 @@ function resolveTarget(target: string): string {
 
 function isStreamDevice(path: string): boolean {
   try {
-    const st = statSync(path);
+    const st = pathInfo(path);
     return st.isCharacterDevice() || st.isFIFO() || st.isSocket();
   } catch {
     return false;
@@ -98,18 +84,17 @@ export class AtomicFile implements Disposable {
       const own = ownDescriptor(target);
       if (own !== null) return new AtomicFile(target, null, own, false);
       try {
-        return new AtomicFile(target, null, openSync(target, "w"));
+        return new AtomicFile(target, null, openFile(target, "w"));
       } catch (err) {
         throw new IoError(`cannot open ${target} for writing: ${describe(err)}`);
       }
     }
     const real = resolveTarget(target);
     const dir = dirname(real);
-    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
     for (let attempt = 0; ; attempt++) {
       const temp = join(dir, tempNameFor(basename(real), toHex(randomBytes(6))));
       try {
-        const fd = openSync(temp, flags, TEMP_MODE);
+        const fd = openFile(temp, "wx", TEMP_MODE);
         // Held while the file is open: tells later writers this temp file is alive.
         lockTempFile(fd);
         const file = new AtomicFile(real, temp, fd);
@@ -127,7 +112,7 @@ export class AtomicFile implements Disposable {
     const fd = this.#openFd();
     let offset = 0;
     try {
-      while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      while (offset < bytes.length) offset += writeFrom(fd, bytes.subarray(offset));
     } catch (err) {
       this.abort();
       throw new IoError(`cannot write ${this.target}: ${describe(err)}`);
@@ -161,7 +146,7 @@ export class AtomicFile implements Disposable {
     try {
       while (offset < bytes.length) {
         offset += await new Promise<number>((resolve, reject) =>
-          write(fd, bytes, offset, bytes.length - offset, position + offset, (err, n) =>
+          nodeFs().write(fd, bytes, offset, bytes.length - offset, position + offset, (err, n) =>
             err ? reject(err) : resolve(n),
           ),
         );
@@ -186,7 +171,9 @@ export class AtomicFile implements Disposable {
     try {
       while (offset < bytes.length) {
         offset += await new Promise<number>((resolve, reject) =>
-          write(fd, bytes, offset, bytes.length - offset, null, (err, n) => (err ? reject(err) : resolve(n))),
+          nodeFs().write(fd, bytes, offset, bytes.length - offset, null, (err, n) =>
+            err ? reject(err) : resolve(n),
+          ),
         );
       }
     } catch (err) {
@@ -202,14 +189,14 @@ export class AtomicFile implements Disposable {
     if (this.tempPath === null) {
       this.#done = true;
       this.#fd = null;
-      if (this.#ownsFd) closeSync(fd);
+      if (this.#ownsFd) closeFile(fd);
       return;
     }
     try {
-      fsyncSync(fd);
-      closeSync(fd);
+      nodeFs().fsyncSync(fd);
+      closeFile(fd);
       this.#fd = null;
-      renameSync(this.tempPath, this.target);
+      nodeFs().renameSync(this.tempPath, this.target);
     } catch (err) {
       this.abort();
       throw new IoError(`cannot write ${this.target}: ${describe(err)}`);
@@ -231,10 +218,10 @@ export class AtomicFile implements Disposable {
       throw new IoError(`${this.target} already exists; refusing to overwrite it`);
     }
     try {
-      fsyncSync(fd);
-      closeSync(fd);
+      nodeFs().fsyncSync(fd);
+      closeFile(fd);
       this.#fd = null;
-      linkSync(this.tempPath, this.target);
+      nodeFs().linkSync(this.tempPath, this.target);
     } catch (err) {
       this.abort();
       if ((err as NodeJS.ErrnoException).code === "EEXIST") {
@@ -262,7 +249,7 @@ export class AtomicFile implements Disposable {
     this.#done = true;
     if (this.#fd !== null && this.#ownsFd) {
       try {
-        closeSync(this.#fd);
+        closeFile(this.#fd);
       } catch {
         // Already closed by a failed write.
       }
@@ -270,7 +257,7 @@ export class AtomicFile implements Disposable {
     this.#fd = null;
     if (this.tempPath !== null) {
       try {
-        unlinkSync(this.tempPath);
+        nodeFs().unlinkSync(this.tempPath);
       } catch {
         // Already gone.
       }
@@ -289,12 +276,12 @@ function syncDirectory(dir: string): void {
   if (process.platform === "win32") return;
   let fd: number | null = null;
   try {
-    fd = openSync(dir, "r");
-    if (fstatSync(fd).isDirectory()) fsyncSync(fd);
+    fd = openFile(dir, "r");
+    if (fileInfo(fd).isDirectory()) nodeFs().fsyncSync(fd);
   } catch {
     // Some filesystems refuse fsync on directories; the data itself is already synced.
   } finally {
-    if (fd !== null) closeSync(fd);
+    if (fd !== null) closeFile(fd);
   }
 }
 

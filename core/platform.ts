@@ -1,6 +1,6 @@
 // Facts about this platform's protections, for `smem version` and `smem info`.
-import { readFileSync } from "node:fs";
 import { shim } from "../ffi";
+import { nodeFs } from "./file-io";
 
 export function sodiumVersion(): string {
   return String(shim().smem_sodium_version_string());
@@ -45,7 +45,7 @@ export interface PlatformReport {
 function capIpcLock(): boolean | null {
   if (process.platform !== "linux") return null;
   try {
-    const hex = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    const hex = /^CapEff:\s*([0-9a-f]+)$/m.exec(nodeFs().readFileSync("/proc/self/status", "utf8"))?.[1];
     return hex ? ((BigInt(`0x${hex}`) >> 14n) & 1n) === 1n : null;
   } catch {
     return null;

@@ -1,8 +1,8 @@
 // Reading secrets — passphrases and key material — straight into locked memory (DESIGN 3.1).
 // Bytes go from the fd into a LockedBuffer; growing re-allocates and destroys (wipes) the old one.
 // No secret becomes a JS string, except SMEM_PASSPHRASE, which already is one (documented).
-import { closeSync, fstatSync, openSync, read, readSync, writeSync } from "node:fs";
 import { EnvironmentError, FormatError, IoError, NotFoundError, UsageError } from "./errors";
+import { closeFile, fileInfo, nodeFs, openFile, readInto } from "./file-io";
 import { LockedBuffer } from "./locked-buffer";
 import { onCleanup } from "./process-guard";
 import { warnOnce } from "./warnings";
@@ -62,7 +62,7 @@ class LockedAccumulator {
 function readSomeSync(fd: number, into: Uint8Array): number {
   for (;;) {
     try {
-      return readSync(fd, into, 0, into.length, null);
+      return readInto(fd, into);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "EAGAIN" || code === "EWOULDBLOCK") {
@@ -78,7 +78,7 @@ function readSomeSync(fd: number, into: Uint8Array): number {
 
 function isRegularFile(fd: number): boolean {
   try {
-    return fstatSync(fd).isFile();
+    return fileInfo(fd).isFile();
   } catch {
     return false;
   }
@@ -89,7 +89,7 @@ export function readSecretFromFd(fd: number, opts: { maxBytes?: number } = {}): 
   const max = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
   let first = FIRST_CHUNK;
   try {
-    const st = fstatSync(fd);
+    const st = fileInfo(fd);
     if (st.isFile()) first = Math.min(st.size + 1, max + 1);
   } catch (err) {
     throw new IoError(`cannot read fd ${fd}: ${errnoOf(err)}`);
@@ -150,7 +150,7 @@ function readFirstLine(fd: number, what: string): LockedBuffer {
 export function readPassphraseFile(path: string): LockedBuffer {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    fd = openFile(path, "r");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // Exit 6 like a missing identity or key file (DESIGN 3): a passphrase file plays that role.
@@ -158,10 +158,10 @@ export function readPassphraseFile(path: string): LockedBuffer {
     throw new IoError(`cannot open passphrase file ${path}: ${errnoOf(err)}`);
   }
   try {
-    if (fstatSync(fd).isDirectory()) throw new IoError(`passphrase file ${path} is a directory`);
+    if (fileInfo(fd).isDirectory()) throw new IoError(`passphrase file ${path} is a directory`);
     return readFirstLine(fd, path);
   } finally {
-    closeSync(fd);
+    closeFile(fd);
   }
 }
 
@@ -169,7 +169,7 @@ export function readPassphraseFile(path: string): LockedBuffer {
 export function readPassphraseFd(fd: number): LockedBuffer {
   if (!Number.isInteger(fd) || fd < 0) throw new UsageError(`not a file descriptor: ${fd}`);
   try {
-    fstatSync(fd);
+    fileInfo(fd);
   } catch {
     throw new IoError(`fd ${fd} is not open`);
   }
@@ -185,7 +185,7 @@ function openTerminal(): number {
     );
   }
   try {
-    return openSync("/dev/tty", "r+");
+    return nodeFs().openSync("/dev/tty", "r+");
   } catch {
     throw new EnvironmentError(
       "a terminal is required to prompt for the passphrase; use --passphrase-file or --passphrase-fd",
@@ -202,7 +202,7 @@ function stty(tty: number, args: string[]): { ok: boolean; out: string } {
 
 function readAsync(fd: number, into: Uint8Array): Promise<number> {
   return new Promise((resolve, reject) => {
-    read(fd, into, 0, into.length, null, (err, n) => (err ? reject(err) : resolve(n)));
+    nodeFs().read(fd, into, 0, into.length, null, (err, n) => (err ? reject(err) : resolve(n)));
   });
 }
 
@@ -212,7 +212,7 @@ function readAsync(fd: number, into: Uint8Array): Promise<number> {
  * handler restores the terminal. The read is asynchronous so that handler can run meanwhile.
  */
 async function readHiddenLine(tty: number, prompt: string): Promise<LockedBuffer> {
-  writeSync(tty, prompt);
+  nodeFs().writeSync(tty, prompt);
   const acc = new LockedAccumulator(256);
   try {
     for (;;) {
@@ -237,7 +237,7 @@ async function readHiddenLine(tty: number, prompt: string): Promise<LockedBuffer
     throw err;
   } finally {
     // Echo is off, so the user's Enter did not move the cursor.
-    writeSync(tty, "\n");
+    nodeFs().writeSync(tty, "\n");
   }
 }
 
@@ -254,7 +254,7 @@ export async function promptPassphrase(
   const tty = openTerminal();
   const saved = stty(tty, ["-g"]);
   if (!saved.ok || !stty(tty, ["-echo"]).ok) {
-    closeSync(tty);
+    nodeFs().closeSync(tty);
     throw new EnvironmentError("cannot turn off terminal echo (stty failed); refusing to prompt");
   }
   let restored = false;
@@ -280,12 +280,12 @@ export async function promptPassphrase(
       if (same) return first;
       first.destroy();
       if (attempt >= CONFIRM_TRIES) throw new UsageError("the passphrases did not match");
-      writeSync(tty, "The passphrases do not match; try again.\n");
+      nodeFs().writeSync(tty, "The passphrases do not match; try again.\n");
     }
   } finally {
     restore();
     unregister();
-    closeSync(tty);
+    nodeFs().closeSync(tty);
   }
 }
 

@@ -13,18 +13,9 @@
 // before a reboot), and every failure (permissions, a filesystem without locks, a race with
 // another cleaner) only means the file stays. Linux only: elsewhere there is no boot id to tag
 // with, and on Windows an open file cannot be removed anyway.
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  unlinkSync,
-} from "node:fs";
 import { join } from "node:path";
 import { shim } from "../ffi";
+import { nodeFs } from "./file-io";
 
 export const TEMP_SUFFIX = ".smem-tmp";
 export const STALE_AFTER_MS = 10 * 60 * 1000;
@@ -37,7 +28,9 @@ export function bootTag(): string | null {
     bootTagCache = null;
     if (process.platform === "linux") {
       try {
-        const id = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").replace(/[^0-9a-f]/g, "");
+        const id = nodeFs()
+          .readFileSync("/proc/sys/kernel/random/boot_id", "utf8")
+          .replace(/[^0-9a-f]/g, "");
         if (id.length >= 8) bootTagCache = id.slice(0, 8);
       } catch {
         bootTagCache = null;
@@ -77,7 +70,7 @@ export function removeStaleTemps(dir: string, base: string, own: string | null, 
   const uid = process.getuid?.();
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = nodeFs().readdirSync(dir);
   } catch {
     return 0;
   }
@@ -87,17 +80,17 @@ export function removeStaleTemps(dir: string, base: string, own: string | null, 
     const path = join(dir, name);
     if (path === own) continue;
     try {
-      const st = lstatSync(path);
+      const st = nodeFs().lstatSync(path);
       if (!st.isFile() || st.uid !== uid || now - st.mtimeMs < STALE_AFTER_MS) continue;
-      const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+      const fd = nodeFs().openSync(path, nodeFs().constants.O_RDONLY | nodeFs().constants.O_NOFOLLOW);
       try {
-        const same = fstatSync(fd);
+        const same = nodeFs().fstatSync(fd);
         if (same.ino !== st.ino || same.dev !== st.dev) continue;
         if (shim().smem_flock(fd, 1, 1) !== 0) continue; // a live writer holds it (or no locks here)
-        unlinkSync(path);
+        nodeFs().unlinkSync(path);
         removed++;
       } finally {
-        closeSync(fd);
+        nodeFs().closeSync(fd);
       }
     } catch {
       // Gone meanwhile, not ours to open, or no locks on this filesystem: leave it.

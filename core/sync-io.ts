@@ -4,7 +4,7 @@
 // on a descriptor that cannot block (a regular file, /dev/null) is done synchronously instead;
 // pipes, terminals and sockets always stay asynchronous, so a stalled reader or writer never
 // blocks the main thread (signal handlers and temp-file cleanup run there).
-import { fstatSync, statSync } from "node:fs";
+import { fileInfo, pathInfo } from "./file-io";
 
 /** Transfers up to this size are synchronous on descriptors that cannot block. */
 export const SYNC_IO_MAX_BYTES = 64 * 1024;
@@ -14,12 +14,12 @@ let devNullRdev: number | null | undefined;
 /** True for a regular file or /dev/null: reads and writes complete without waiting on a peer. */
 export function neverBlocks(fd: number): boolean {
   try {
-    const st = fstatSync(fd);
+    const st = fileInfo(fd);
     if (st.isFile()) return true;
     if (!st.isCharacterDevice() || process.platform === "win32") return false;
     if (devNullRdev === undefined) {
       try {
-        devNullRdev = statSync("/dev/null").rdev;
+        devNullRdev = pathInfo("/dev/null").rdev;
       } catch {
         devNullRdev = null;
       }

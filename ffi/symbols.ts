@@ -87,6 +87,14 @@ export const shimSymbols = {
   smem_stream_seal_fd: { args: [ptr, usize, ptr, usize, u64, i32, i64, ptr, u64, u32, ptr], returns: i32 },
   smem_stream_default_threads: { args: [], returns: u32 },
   smem_fd_seek: { args: [i32, i64, i32], returns: i64 },
+
+  smem_file_open: { args: [ptr, i32, u32], returns: i32 },
+  smem_file_stat: { args: [i32, ptr], returns: i32 },
+  smem_path_stat: { args: [ptr, ptr], returns: i32 },
+  smem_file_read: { args: [i32, ptr, usize, i64], returns: i64 },
+  smem_file_write: { args: [i32, ptr, usize, i64], returns: i64 },
+  smem_file_close: { args: [i32], returns: i32 },
+  smem_errno_name: { args: [i32], returns: cstring },
 } as const;
 
 export type ShimSymbolName = keyof typeof shimSymbols;

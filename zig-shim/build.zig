@@ -40,6 +40,7 @@ const shim_sources = [_][]const u8{
     "src/hpke.c",
     "src/chacha_poly.c",
     "src/poly1305.c",
+    "src/file.c",
     "src/symbols.c",
 };
 

@@ -1,7 +1,7 @@
 // Reading identity files: the bytes go straight from the file into locked memory
 // (readSecretFromFd), whether the file is an age-keygen text file or an encrypted one.
-import { closeSync, fstatSync, openSync } from "node:fs";
 import { IoError, NotFoundError } from "../errors";
+import { closeFile, fileInfo, openFile } from "../file-io";
 import type { LockedBuffer } from "../locked-buffer";
 import { readSecretFromFd } from "../secret-input";
 
@@ -13,17 +13,17 @@ export function readIdentityFile(path: string): LockedBuffer {
   if (path === "-") return readSecretFromFd(0, { maxBytes: MAX_IDENTITY_FILE_BYTES });
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    fd = openFile(path, "r");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new NotFoundError(`identity file ${path} does not exist`);
     throw new IoError(`cannot open identity file ${path}: ${code ?? String(err)}`);
   }
   try {
-    if (fstatSync(fd).isDirectory()) throw new IoError(`identity file ${path} is a directory`);
+    if (fileInfo(fd).isDirectory()) throw new IoError(`identity file ${path} is a directory`);
     return readSecretFromFd(fd, { maxBytes: MAX_IDENTITY_FILE_BYTES });
   } finally {
-    closeSync(fd);
+    closeFile(fd);
   }
 }
 

@@ -2,9 +2,9 @@
 // asynchronous calls, which Bun runs on its thread pool: while the main thread is inside a
 // (synchronous, multi-threaded) STREAM batch call, the next batch is being read and the previous
 // one written. Reads land straight in the caller's buffer (a LockedBuffer view for plaintext).
-import { fstatSync, ftruncateSync, read, readFileSync, readSync, write, writeSync } from "node:fs";
 import { shim } from "../../ffi";
 import { IoError } from "../errors";
+import { closeFile, fileInfo, nodeFs, openFile, readInto, writeFrom } from "../file-io";
 import { neverBlocks, SYNC_IO_MAX_BYTES } from "../sync-io";
 
 export interface ByteSource {
@@ -92,7 +92,7 @@ export class FdSource implements ByteSource {
       this.#next = null;
       if (process.platform !== "win32") {
         try {
-          if (fstatSync(this.fd).isFile()) {
+          if (fileInfo(this.fd).isFile()) {
             const at = Number(shim().smem_fd_seek(this.fd, 0, SEEK_CUR));
             if (at >= 0) this.#next = at;
             this.#delivered = Math.max(at, 0);
@@ -124,7 +124,7 @@ export class FdSource implements ByteSource {
     const at = this.#offset();
     if (at === null) return null;
     try {
-      return this.#prefix.length + Math.max(0, fstatSync(this.fd).size - at);
+      return this.#prefix.length + Math.max(0, fileInfo(this.fd).size - at);
     } catch {
       return null;
     }
@@ -165,7 +165,7 @@ export class FdSource implements ByteSource {
   #readNow(into: Uint8Array, position: number): number {
     for (;;) {
       try {
-        return readSync(this.fd, into, 0, into.length, position);
+        return readInto(this.fd, into, position);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         if (e.code === "EINTR") continue;
@@ -178,7 +178,9 @@ export class FdSource implements ByteSource {
     for (;;) {
       try {
         return await new Promise<number>((resolve, reject) =>
-          read(this.fd, into, 0, into.length, position, (err, n) => (err ? reject(err) : resolve(n))),
+          nodeFs().read(this.fd, into, 0, into.length, position, (err, n) =>
+            err ? reject(err) : resolve(n),
+          ),
         );
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
@@ -197,6 +199,19 @@ export class FdSource implements ByteSource {
 /** Writes an fd (stdout, or an opened file), all of every buffer. */
 const O_APPEND = 0o2000;
 
+/** A small text file such as /proc/self/fdinfo/N (read up to 4 KiB). */
+function readSmallFile(path: string): string {
+  const fd = openFile(path, "r");
+  try {
+    const buf = new Uint8Array(4096);
+    let n = 0;
+    for (let got = 1; got > 0 && n < buf.length; n += got) got = readInto(fd, buf.subarray(n));
+    return new TextDecoder().decode(buf.subarray(0, n));
+  } finally {
+    closeFile(fd);
+  }
+}
+
 /**
  * May bytes of this fd be written out of order? A regular file (Linux) not opened for appending,
  * whose offset can be read: `> file` or `1<> file`, not `>> file`, pipes or devices.
@@ -204,8 +219,8 @@ const O_APPEND = 0o2000;
 function positionalFile(fd: number): boolean {
   if (process.platform !== "linux") return false;
   try {
-    if (!fstatSync(fd).isFile()) return false;
-    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
+    if (!fileInfo(fd).isFile()) return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readSmallFile(`/proc/self/fdinfo/${fd}`));
     if (!flags || (Number.parseInt(flags[1] as string, 8) & O_APPEND) !== 0) return false;
     return Number(shim().smem_fd_seek(fd, 0, SEEK_CUR)) >= 0;
   } catch {
@@ -234,14 +249,14 @@ export class FdSink implements ByteSink {
     if (at < 0) throw new IoError(`cannot write ${this.name}: its offset cannot be read`);
     // Nothing after our offset (`> file`): a failure can leave the file as the shell made it.
     // Otherwise (`1<> file` over existing bytes) what was overwritten cannot come back.
-    const nothingAfter = fstatSync(this.fd).size <= at;
+    const nothingAfter = fileInfo(this.fd).size <= at;
     await this.write(new Uint8Array(length));
     return {
       fill: (bytes) => this.#writeAll(bytes, at),
       discard: () => {
         if (!nothingAfter) return;
         try {
-          ftruncateSync(this.fd, at);
+          nodeFs().ftruncateSync(this.fd, at);
           shim().smem_fd_seek(this.fd, at, SEEK_SET);
         } catch {
           // Best effort: the command fails with its own error either way.
@@ -262,9 +277,9 @@ export class FdSink implements ByteSink {
       try {
         const at = position === null ? null : position + offset;
         offset += now
-          ? writeSync(this.fd, bytes, offset, bytes.length - offset, at)
+          ? writeFrom(this.fd, bytes.subarray(offset), at)
           : await new Promise<number>((resolve, reject) =>
-              write(this.fd, bytes, offset, bytes.length - offset, at, (err, n) =>
+              nodeFs().write(this.fd, bytes, offset, bytes.length - offset, at, (err, n) =>
                 err ? reject(err) : resolve(n),
               ),
             );

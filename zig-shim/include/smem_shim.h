@@ -103,6 +103,35 @@ SMEM_EXPORT int smem_flock(int fd, int exclusive, int nonblocking);
 /* Releases a lock taken by smem_flock(). 0 on success, -1 on failure. */
 SMEM_EXPORT int smem_funlock(int fd);
 
+/* ---- file descriptors (POSIX) ------------------------------------------------------------- */
+
+/* Plain I/O on descriptors for regular files, devices and stdout, so that a short command needs
+ * no node:fs. Every function returns a negative errno on failure (never touching errno's value
+ * for the caller), and smem_FILE_ENOTSUP in the Windows build, where node:fs is used instead. */
+#define smem_FILE_ENOTSUP (-100000)
+#define smem_FILE_READ 0       /* O_RDONLY */
+#define smem_FILE_WRITE 1      /* O_WRONLY | O_CREAT | O_TRUNC */
+#define smem_FILE_CREATE_NEW 2 /* O_WRONLY | O_CREAT | O_EXCL */
+/* st_mode, st_size, st_rdev, st_dev, st_ino */
+#define smem_FILE_INFO_LEN 5
+
+/* open(path, how's flags | O_CLOEXEC, mode), retried on EINTR. Returns the descriptor. */
+SMEM_EXPORT int smem_file_open(const char *path, int how, uint32_t mode);
+/* fstat(fd) into info_p[smem_FILE_INFO_LEN]. Returns 0. */
+SMEM_EXPORT int smem_file_stat(int fd, int64_t info_p[smem_FILE_INFO_LEN]);
+/* stat(path) (links followed) into info_p[smem_FILE_INFO_LEN]. Returns 0. */
+SMEM_EXPORT int smem_path_stat(const char *path, int64_t info_p[smem_FILE_INFO_LEN]);
+/* read() at the current offset when offset < 0, else pread(); retried on EINTR. Returns the byte
+ * count, 0 at the end of the file. */
+SMEM_EXPORT int64_t smem_file_read(int fd, uint8_t *buf, size_t len, int64_t offset);
+/* write() at the current offset when offset < 0, else pwrite(); retried on EINTR. Returns the
+ * byte count written (possibly short). */
+SMEM_EXPORT int64_t smem_file_write(int fd, const uint8_t *buf, size_t len, int64_t offset);
+/* close(fd). Returns 0. */
+SMEM_EXPORT int smem_file_close(int fd);
+/* The symbolic name of errno value e ("ENOENT"), or NULL for one this table does not know. */
+SMEM_EXPORT const char *smem_errno_name(int e);
+
 /* ---- utilities ----------------------------------------------------------------------------- */
 
 SMEM_EXPORT void smem_randombytes(void *buf, size_t len);

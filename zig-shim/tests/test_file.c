@@ -1,0 +1,89 @@
+/*
+ * Descriptor I/O (smem_file_*, smem_path_stat, smem_errno_name): what node:fs's openSync, fstatSync,
+ * statSync, readSync, writeSync and closeSync would say, as negative errnos, with O_CLOEXEC set.
+ */
+#include "smem_shim.h"
+#include "check.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int main(void)
+{
+    char dir[] = "/tmp/smem-file-test-XXXXXX";
+    char path[64];
+    int64_t info[smem_FILE_INFO_LEN];
+    uint8_t buf[16];
+    int fd, again;
+
+    if (mkdtemp(dir) == NULL) return 1;
+    snprintf(path, sizeof path, "%s/f", dir);
+
+    /* Create-new makes the file with the mode asked (under umask 0), and refuses an existing one. */
+    umask(0);
+    fd = smem_file_open(path, smem_FILE_CREATE_NEW, 0600);
+    CHECK(fd >= 0);
+    CHECK((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
+    CHECK(smem_file_open(path, smem_FILE_CREATE_NEW, 0600) == -EEXIST);
+    CHECK(smem_file_write(fd, (const uint8_t *) "hello world", 11, -1) == 11);
+    CHECK(smem_file_write(fd, (const uint8_t *) "W", 1, 6) == 1); /* pwrite: the offset stays */
+    CHECK(smem_file_write(fd, (const uint8_t *) "!", 1, -1) == 1);
+    CHECK(smem_file_stat(fd, info) == 0);
+    CHECK((info[0] & S_IFMT) == S_IFREG);
+    CHECK((info[0] & 0777) == 0600);
+    CHECK(info[1] == 12);
+    CHECK(smem_file_close(fd) == 0);
+    CHECK(smem_file_close(fd) == -EBADF);
+
+    /* Reads at the offset and at explicit positions; 0 at the end. */
+    fd = smem_file_open(path, smem_FILE_READ, 0);
+    CHECK(fd >= 0);
+    memset(buf, 0, sizeof buf);
+    CHECK(smem_file_read(fd, buf, 5, -1) == 5 && memcmp(buf, "hello", 5) == 0);
+    CHECK(smem_file_read(fd, buf, 5, 6) == 5 && memcmp(buf, "World", 5) == 0);
+    CHECK(smem_file_read(fd, buf, sizeof buf, -1) == 7 && memcmp(buf, " World!", 7) == 0);
+    CHECK(smem_file_read(fd, buf, sizeof buf, -1) == 0);
+    CHECK(smem_file_read(fd, buf, 0, -1) == 0);
+    CHECK(smem_file_write(fd, buf, 1, -1) == -EBADF); /* opened for reading */
+    CHECK(smem_file_close(fd) == 0);
+
+    /* Write truncates an existing file. */
+    fd = smem_file_open(path, smem_FILE_WRITE, 0600);
+    CHECK(fd >= 0);
+    CHECK(smem_file_stat(fd, info) == 0 && info[1] == 0);
+    CHECK(smem_file_close(fd) == 0);
+
+    /* stat by path, directories and devices, missing paths. */
+    CHECK(smem_path_stat(dir, info) == 0 && (info[0] & S_IFMT) == S_IFDIR);
+    CHECK(smem_path_stat("/dev/null", info) == 0 && (info[0] & S_IFMT) == S_IFCHR);
+    again = smem_file_open("/dev/null", smem_FILE_READ, 0);
+    CHECK(again >= 0 && smem_file_stat(again, info) == 0 && (info[0] & S_IFMT) == S_IFCHR);
+    CHECK(smem_file_close(again) == 0);
+    snprintf(path, sizeof path, "%s/missing", dir);
+    CHECK(smem_file_open(path, smem_FILE_READ, 0) == -ENOENT);
+    CHECK(smem_path_stat(path, info) == -ENOENT);
+    CHECK(smem_file_stat(-1, info) == -EBADF);
+
+    /* Bad arguments. */
+    CHECK(smem_file_open(NULL, smem_FILE_READ, 0) == -EINVAL);
+    CHECK(smem_file_open(dir, 7, 0) == -EINVAL);
+    CHECK(smem_file_read(0, NULL, 1, -1) == -EINVAL);
+    CHECK(smem_file_write(1, NULL, 1, -1) == -EINVAL);
+    CHECK(smem_path_stat(dir, NULL) == -EINVAL);
+
+    /* Names as node:fs spells them. */
+    CHECK(strcmp(smem_errno_name(ENOENT), "ENOENT") == 0);
+    CHECK(strcmp(smem_errno_name(EEXIST), "EEXIST") == 0);
+    CHECK(strcmp(smem_errno_name(EPIPE), "EPIPE") == 0);
+    CHECK(strcmp(smem_errno_name(ENOSPC), "ENOSPC") == 0);
+    CHECK(smem_errno_name(0) == NULL);
+    CHECK(smem_errno_name(-5) == NULL);
+
+    snprintf(path, sizeof path, "%s/f", dir);
+    unlink(path);
+    rmdir(dir);
+    return check_done("file");
+}
