@@ -67,10 +67,11 @@ export function isTempNameFor(name: string, base: string, tag: string | null = b
 /** Removes stale temp files of target `base` in `dir` (never `own`); returns how many. */
 export function removeStaleTemps(dir: string, base: string, own: string | null, now = Date.now()): number {
   if (bootTag() === null) return 0;
+  const fs = nodeFs();
   const uid = process.getuid?.();
   let names: string[];
   try {
-    names = nodeFs().readdirSync(dir);
+    names = fs.readdirSync(dir);
   } catch {
     return 0;
   }
@@ -80,17 +81,17 @@ export function removeStaleTemps(dir: string, base: string, own: string | null, 
     const path = join(dir, name);
     if (path === own) continue;
     try {
-      const st = nodeFs().lstatSync(path);
+      const st = fs.lstatSync(path);
       if (!st.isFile() || st.uid !== uid || now - st.mtimeMs < STALE_AFTER_MS) continue;
-      const fd = nodeFs().openSync(path, nodeFs().constants.O_RDONLY | nodeFs().constants.O_NOFOLLOW);
+      const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
       try {
-        const same = nodeFs().fstatSync(fd);
+        const same = fs.fstatSync(fd);
         if (same.ino !== st.ino || same.dev !== st.dev) continue;
         if (shim().smem_flock(fd, 1, 1) !== 0) continue; // a live writer holds it (or no locks here)
-        nodeFs().unlinkSync(path);
+        fs.unlinkSync(path);
         removed++;
       } finally {
-        nodeFs().closeSync(fd);
+        fs.closeSync(fd);
       }
     } catch {
       // Gone meanwhile, not ours to open, or no locks on this filesystem: leave it.

@@ -8,14 +8,13 @@
 import { CFunction, dlopen, type Pointer, suffix } from "bun:ffi";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { type EmbeddedShimInfo, embeddedShim } from "./embedded";
+import { shimSymbols } from "./symbols";
 
 // node:fs is loaded only when a file must be written or looked at: a compiled smem whose shim is
 // already in the cache opens it without node:fs (whose import costs about 1.4 ms).
 function fs(): typeof import("node:fs") {
   return require("node:fs") as typeof import("node:fs");
 }
-
-import { shimSymbols } from "./symbols";
 
 // At load, smem_symbol, smem_init and the functions every `open -i` and `seal -r` calls are bound
 // in one go; every other function gets its call stub on first use (see zig-shim/src/symbols.c:

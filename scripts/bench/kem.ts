@@ -105,8 +105,9 @@ try {
   // What smem itself does since the shim is cached: no node:fs, the cached file mapped, hashed and
   // dlopen'd (ffi/shim.ts), the input read without node:fs.
   const cachedShim = p("cached-shim.so");
-  writeFileSync(cachedShim, readFileSync(shimFile));
-  const shimDigest = new Bun.CryptoHasher("sha256").update(readFileSync(shimFile)).digest("hex");
+  const shimBytes = readFileSync(shimFile);
+  writeFileSync(cachedShim, shimBytes);
+  const shimDigest = new Bun.CryptoHasher("sha256").update(shimBytes).digest("hex");
   writeFileSync(
     p("floor-shim.ts"),
     [

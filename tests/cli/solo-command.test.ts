@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { subcommandOf } from "../../cmd/route";
+import { soloEntrySource } from "../../scripts/release";
 import { repoRoot } from "../helpers/paths";
 import { smemEntry, smemEnv } from "../helpers/smem";
 
@@ -37,12 +38,7 @@ afterAll(() => rmSync(scripts, { recursive: true, force: true }));
 /** Runs `args` through a CLI that has only `command` (as the compiled bundle does). */
 function solo(command: "open" | "seal", args: string[]) {
   const file = join(scripts, `${command}.ts`);
-  writeFileSync(
-    file,
-    `import { rootCommand, runCli } from ${JSON.stringify(join(repoRoot, "cmd", "cli.ts"))};
-     import command from ${JSON.stringify(join(repoRoot, "cmd", `${command}.ts`))};
-     await runCli(rootCommand({ ${command}: () => Promise.resolve(command) }), process.argv.slice(2));`,
-  );
+  writeFileSync(file, soloEntrySource(command));
   return spawnSync(process.execPath, [file, ...args], { cwd: repoRoot, env: smemEnv(), encoding: "utf8" });
 }
 

@@ -14,7 +14,7 @@ import {
   readInto,
   writeFrom,
 } from "../../core/file-io";
-import { repoRoot } from "../helpers/paths";
+import { soloEntrySource } from "../../scripts/release";
 
 const dir = fs.mkdtempSync(join(tmpdir(), "smem-file-io-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -110,12 +110,7 @@ test("errors carry node:fs's codes", () => {
 test("the open and seal bundles of a compiled smem import node:fs only on demand", async () => {
   for (const command of ["open", "seal"]) {
     const entry = join(dir, `${command}-entry.ts`);
-    fs.writeFileSync(
-      entry,
-      `import { rootCommand, runCli } from ${JSON.stringify(join(repoRoot, "cmd", "cli.ts"))};
-       import command from ${JSON.stringify(join(repoRoot, "cmd", `${command}.ts`))};
-       await runCli(rootCommand({ ${command}: () => Promise.resolve(command) }), []);`,
-    );
+    fs.writeFileSync(entry, soloEntrySource(command));
     const built = await Bun.build({ entrypoints: [entry], target: "bun", format: "esm" });
     expect(built.success).toBe(true);
     const code = await (built.outputs[0] as Blob).text();
