@@ -4,6 +4,8 @@
 // (scripts/release.ts) runs it with that command alone, and must behave exactly alike.
 import type { CommandDef, SubCommandsDef } from "citty";
 import { UsageError } from "../core/errors";
+import { exitNow } from "../core/exit";
+import { markStdioStreamsUsed } from "../core/stdio";
 import { runCommandLine } from "./args";
 import { examplesOf, exitWithError, globalArgs, stripAnsi, useColor } from "./common";
 import { GLOBAL_FLAGS, HELP_FLAGS } from "./route";
@@ -48,6 +50,7 @@ async function printHelp(root: CommandDef, argv: string[], stream: NodeJS.WriteS
   const examples = examplesOf(cmd);
   if (examples.length > 0) text += `\nEXAMPLES\n\n${examples.map((e) => `  ${e}`).join("\n")}\n`;
   if (!useColor(stream)) text = stripAnsi(text);
+  markStdioStreamsUsed();
   stream.write(`${text}\n`);
 }
 
@@ -78,4 +81,5 @@ export async function runCli(root: CommandDef, args: string[]): Promise<void> {
   } catch (err) {
     exitWithError(err);
   }
+  exitNow(Number(process.exitCode ?? 0));
 }

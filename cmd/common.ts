@@ -4,6 +4,7 @@
 import type { ArgsDef, CommandContext, CommandDef } from "citty";
 import { ExitCode, SmemError, UsageError } from "../core/errors";
 import { setMlockWarningHandler, setRequireMlock } from "../core/mlock-policy";
+import { writeStderr } from "../core/stdio";
 import { setWarningHandler } from "../core/warnings";
 
 // ---- flags ----------------------------------------------------------------------------------
@@ -58,22 +59,22 @@ function paint(code: number, text: string): string {
 /** Progress and notices: stderr, only when it is a terminal and not --quiet. */
 export function notice(message: string): void {
   if (quiet || !process.stderr.isTTY) return;
-  process.stderr.write(`smem: ${message}\n`);
+  writeStderr(`smem: ${message}\n`);
 }
 
 /** Informational lines a script may rely on (e.g. the drawn salt): stderr unless --quiet. */
 export function info(message: string): void {
   if (quiet) return;
-  process.stderr.write(`${message}\n`);
+  writeStderr(`${message}\n`);
 }
 
 export function warn(message: string): void {
   if (quiet) return;
-  process.stderr.write(`smem: ${paint(33, "warning:")} ${message}\n`);
+  writeStderr(`smem: ${paint(33, "warning:")} ${message}\n`);
 }
 
 export function printError(message: string): void {
-  process.stderr.write(`smem: ${paint(31, "error:")} ${message}\n`);
+  writeStderr(`smem: ${paint(31, "error:")} ${message}\n`);
 }
 
 /** Applies --quiet / --require-mlock (and SMEM_REQUIRE_MLOCK=1) and routes core warnings. */
@@ -103,7 +104,7 @@ export function exitWithError(err: unknown): never {
   const { message, code } = describeFailure(err);
   printError(message);
   if (process.env.SMEM_DEBUG === "1" && err instanceof Error && err.stack) {
-    process.stderr.write(`${err.stack}\n`);
+    writeStderr(`${err.stack}\n`);
   }
   process.exit(code);
 }

@@ -4,6 +4,7 @@
 import { EnvironmentError } from "../core/errors";
 import { mlockRequired } from "../core/mlock-policy";
 import type { Limit, PlatformReport } from "../core/platform";
+import { writeStdout } from "../core/stdio";
 import pkg from "../package.json" with { type: "json" };
 import { defineSmemCommand, globalArgs, runCommand } from "./common";
 
@@ -72,7 +73,7 @@ export default defineSmemCommand(
       hardenProcess();
       const report = platformReport();
       const versions = { smem: pkg.version, bun: Bun.version, sodium: sodiumVersion() };
-      process.stdout.write(
+      writeStdout(
         args.json
           ? `${JSON.stringify({ version: versions, ...report }, null, 2)}\n`
           : renderInfo(report, versions),

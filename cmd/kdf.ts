@@ -10,6 +10,7 @@ import { LockedBuffer } from "../core/locked-buffer";
 import { hardenProcess } from "../core/process-guard";
 import { randomBytes } from "../core/random";
 import { resolvePassphrase } from "../core/secret-input";
+import { writeStderr, writeStdout } from "../core/stdio";
 import {
   defineSmemCommand,
   globalArgs,
@@ -53,9 +54,7 @@ function calibrate(targetMs: number, memoryKiB: number | undefined, rounds: numb
   return import("../core/kdf-calibrate").then(({ calibrateKdf }) => {
     notice(`measuring Argon2id on this machine for a ${targetMs} ms target…`);
     const { params, measuredMs: measured } = calibrateKdf(targetMs, { memoryKiB, rounds });
-    process.stdout.write(
-      `--memory ${params.memoryKiB} --iterations ${params.iterations} --rounds ${params.rounds}\n`,
-    );
+    writeStdout(`--memory ${params.memoryKiB} --iterations ${params.iterations} --rounds ${params.rounds}\n`);
     info(`${describeParams(params)}: ${Math.round(measured)} ms measured here (target ${targetMs} ms)`);
   });
 }
@@ -125,7 +124,7 @@ export default defineSmemCommand(
         {
           using passphrase = await resolvePassphrase({ file: args["passphrase-file"], fd });
           const useSalt = salt ?? randomBytes(RANDOM_SALT_BYTES);
-          if (salt === undefined) process.stderr.write(`salt: ${Buffer.from(useSalt).toString("hex")}\n`);
+          if (salt === undefined) writeStderr(`salt: ${Buffer.from(useSalt).toString("hex")}\n`);
           notice(`deriving the key (${describeParams(params)})…`);
           try {
             key = deriveKey(passphrase, useSalt, params);

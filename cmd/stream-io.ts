@@ -3,6 +3,7 @@
 import { AtomicFile } from "../core/atomic-file";
 import { IoError, NotFoundError, UsageError } from "../core/errors";
 import { closeFile, fileInfo, openFile } from "../core/file-io";
+import { writeStderr } from "../core/stdio";
 import { type ByteSink, FdSink, FdSource } from "../core/stream";
 import { isTerminal } from "../core/terminal";
 import { isQuiet } from "./common";
@@ -116,11 +117,11 @@ export function progress(verb: string, total: number | null): { update(n: number
       last = now;
       const rate = n / 1048576 / Math.max((now - started) / 1000, 0.001);
       const of = total === null ? "" : ` of ${mib(total)} (${Math.floor((100 * n) / Math.max(total, 1))}%)`;
-      process.stderr.write(`\rsmem: ${verb} ${mib(n)}${of}, ${rate.toFixed(0)} MiB/s   `);
+      writeStderr(`\rsmem: ${verb} ${mib(n)}${of}, ${rate.toFixed(0)} MiB/s   `);
       shown = true;
     },
     done() {
-      if (shown) process.stderr.write("\n");
+      if (shown) writeStderr("\n");
     },
   };
 }

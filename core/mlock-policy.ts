@@ -1,10 +1,12 @@
 // What happens when mlock is refused (DESIGN 3.7): by default the buffer stays guarded but
 // unlocked and one warning is printed; under --require-mlock / SMEM_REQUIRE_MLOCK=1 it is an error.
 
+import { writeStderr } from "./stdio";
+
 let requireMlock = process.env.SMEM_REQUIRE_MLOCK === "1";
 let warned = false;
 let warn: (message: string) => void = (message) => {
-  process.stderr.write(`smem: warning: ${message}\n`);
+  writeStderr(`smem: warning: ${message}\n`);
 };
 
 export function setRequireMlock(on: boolean): void {

@@ -6,7 +6,9 @@
 // soon as that call returns: commands await a turn of the event loop before releasing output.
 import { shim } from "../ffi";
 import { ExitCode } from "./errors";
+import { setImmediateExit } from "./exit";
 import { purge } from "./locked-buffer";
+import { writeStderr } from "./stdio";
 
 const cleanups = new Set<() => void>();
 let handlersInstalled = false;
@@ -37,7 +39,7 @@ export function runCleanups(): void {
 function onSignal(): void {
   runCleanups();
   purge();
-  process.stderr.write("smem: interrupted\n");
+  writeStderr("smem: interrupted\n");
   process.exit(ExitCode.interrupted);
 }
 
@@ -59,4 +61,9 @@ export function hardenProcess(): void {
   for (const signal of signals) process.on(signal, onSignal);
   // A normal exit (or process.exit from anywhere) still removes temp files and restores the tty.
   process.on("exit", runCleanups);
+  // exitNow has run the exit listeners (the cleanups among them); purge wipes whatever is still live.
+  setImmediateExit((code) => {
+    purge();
+    shim().smem_exit_now(code);
+  });
 }

@@ -1,8 +1,10 @@
 // One channel for the warnings core/ has to give (SMEM_PASSPHRASE in use, ...). core/ never
 // prints on its own terms: cmd/ installs a handler that honours --quiet and NO_COLOR.
 
+import { writeStderr } from "./stdio";
+
 let handler: (message: string) => void = (message) => {
-  process.stderr.write(`smem: warning: ${message}\n`);
+  writeStderr(`smem: warning: ${message}\n`);
 };
 const given = new Set<string>();
 

@@ -20,13 +20,14 @@ function fs(): typeof import("node:fs") {
 // in one go; every other function gets its call stub on first use (see zig-shim/src/symbols.c:
 // bun:ffi compiles a stub per function, and binding all of them at load was over a millisecond).
 // The first stub bound after load costs about 0.2 ms on its own, so the functions nearly every
-// command needs are cheaper bound with the loader (these sixteen: 0.28 against 0.43 ms).
+// command needs are cheaper bound with the loader (sixteen of them: 0.28 against 0.43 ms).
 const loaderCore = {
   smem_symbol: { args: ["ptr"], returns: "ptr" },
   smem_init: { args: [], returns: "i32" },
 } as const;
 const eagerNames = [
   "smem_harden_process",
+  "smem_exit_now",
   "smem_alloc",
   "smem_free",
   "smem_memcmp",

@@ -22,6 +22,7 @@ export const shimSymbols = {
   smem_alloc_inner_page: { args: [ptr, usize], returns: ptr },
 
   smem_harden_process: { args: [], returns: i32 },
+  smem_exit_now: { args: [i32], returns: none },
   smem_page_size: { args: [], returns: usize },
   smem_mlock_limit: { args: [ptr, ptr], returns: i32 },
   smem_core_limit: { args: [ptr], returns: i32 },

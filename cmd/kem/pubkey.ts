@@ -1,5 +1,6 @@
 import { type KeyIdentity, recipientString } from "../../core/age/keys";
 import { hardenProcess } from "../../core/process-guard";
+import { writeStdout } from "../../core/stdio";
 import { defineSmemCommand, globalArgs, parseIntegerFlag, passphraseArgs, runCommand } from "../common";
 import { loadIdentities } from "../identities";
 
@@ -23,7 +24,7 @@ export default defineSmemCommand(
         passphraseFd: parseIntegerFlag("--passphrase-fd", args["passphrase-fd"], { min: 0, max: 65535 }),
       });
       try {
-        process.stdout.write(identities.map((i) => `${recipientString(i.recipient())}\n`).join(""));
+        writeStdout(identities.map((i) => `${recipientString(i.recipient())}\n`).join(""));
       } finally {
         for (const i of identities) i.destroy();
       }

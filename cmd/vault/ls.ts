@@ -1,6 +1,7 @@
 // `smem vault ls`: every name, one per line, sorted (names are stored encrypted, so this needs
 // the vault passphrase or --identity).
 import { hardenProcess } from "../../core/process-guard";
+import { writeStdout } from "../../core/stdio";
 import { listNames } from "../../core/vault/store";
 import { defineSmemCommand, globalArgs, passphraseArgs, runCommand } from "../common";
 import { identityArg, vaultArg, vaultDir } from "./args";
@@ -15,7 +16,7 @@ export default defineSmemCommand(
       const root = vaultDir(args);
       using unlock = await resolveUnlock(root, args);
       const names = listNames(root, unlock);
-      if (names.length > 0) process.stdout.write(`${names.join("\n")}\n`);
+      if (names.length > 0) writeStdout(`${names.join("\n")}\n`);
     }),
   },
   ["smem vault ls --passphrase-file ~/.vault-pass"],

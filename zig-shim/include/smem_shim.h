@@ -69,6 +69,9 @@ SMEM_EXPORT void *smem_alloc_inner_page(const void *data, size_t size);
 
 /* RLIMIT_CORE = 0 and, on Linux, PR_SET_DUMPABLE 0. Returns 0 if every step that exists worked. */
 SMEM_EXPORT int smem_harden_process(void);
+/* Ends the process at once with `status` (_exit): no atexit handlers, no stdio flush, no runtime
+ * teardown. For a caller that has already flushed and wiped everything it owns. Never returns. */
+SMEM_EXPORT void smem_exit_now(int status);
 SMEM_EXPORT size_t smem_page_size(void);
 /* RLIMIT_MEMLOCK soft and hard limits in bytes; UINT64_MAX means unlimited. -1 where unknown.
  * Windows has no such limit: there it reports the minimum and maximum working set size, which is

@@ -155,6 +155,15 @@ int smem_harden_process(void)
     return status;
 }
 
+void smem_exit_now(int status)
+{
+#if defined(_WIN32)
+    ExitProcess((UINT) status);
+#else
+    _exit(status);
+#endif
+}
+
 #if !defined(_WIN32)
 static uint64_t rlim_to_u64(rlim_t v)
 {

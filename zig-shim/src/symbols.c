@@ -39,6 +39,7 @@ static const struct {
     {"smem_free", (smem_fn) smem_free},
     {"smem_funlock", (smem_fn) smem_funlock},
     {"smem_harden_process", (smem_fn) smem_harden_process},
+    {"smem_exit_now", (smem_fn) smem_exit_now},
     {"smem_hkdf_sha256", (smem_fn) smem_hkdf_sha256},
     {"smem_hmac_sha256", (smem_fn) smem_hmac_sha256},
     {"smem_hpke_xwing_open_first", (smem_fn) smem_hpke_xwing_open_first},
