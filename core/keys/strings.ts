@@ -92,10 +92,12 @@ function shorten(text: string): string {
 
 /** Parses `age1…`, `age1pq1…` or `smem1mlkem1…`; FormatError naming what is wrong. */
 export function parseRecipient(text: string): ParsedRecipient {
+  // Loaded outside the try: a failure to load the codec is not the user's malformed key.
+  const codec = bech32();
   let hrp: string;
   let words: number[];
   try {
-    const decoded = bech32().decode(text as `${string}1${string}`, NO_LIMIT);
+    const decoded = codec.decode(text as `${string}1${string}`, NO_LIMIT);
     hrp = decoded.prefix;
     words = decoded.words;
   } catch {
@@ -105,7 +107,7 @@ export function parseRecipient(text: string): ParsedRecipient {
   if (!info) throw new FormatError(`malformed recipient "${shorten(text)}": unknown type "${hrp}"`);
   let publicKey: Uint8Array;
   try {
-    publicKey = bech32().fromWords(words);
+    publicKey = codec.fromWords(words);
   } catch {
     throw new FormatError(`malformed recipient "${shorten(text)}": invalid padding`);
   }
