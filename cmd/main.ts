@@ -2,7 +2,11 @@
 // smem's entry point: routes to one file per subcommand, loaded lazily so that `smem version`
 // starts without opening the shim. Help, unknown commands and every failure are handled in
 // cmd/cli.ts and cmd/common.ts so the user sees one line and a documented exit code.
+import { useNormalJitPolicy } from "../core/jit-policy";
 import { rootCommand, runCli } from "./cli";
+
+// Only the solo open and seal bundles keep the compiled executable's start-up JIT policy.
+useNormalJitPolicy();
 
 await runCli(
   rootCommand({

@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { STARTUP_JIT_POLICY } from "../core/jit-policy";
 import type { ReleaseTarget } from "./release-targets";
 import { shimInputsHash } from "./shim-inputs.mjs";
 
@@ -183,6 +184,9 @@ export function compile(
       "--splitting",
       // Precompiled bytecode: start-up of `smem version` drops by about a third.
       "--bytecode",
+      // Start-up code stays interpreted; long-running work restores the normal JIT policy
+      // (core/jit-policy.ts). `smem open -i` of a small file: about 5% less time.
+      `--compile-jit-policy=${process.env.SMEM_JIT_POLICY ?? STARTUP_JIT_POLICY}`,
       // The bytecode a recorded run used goes first in the file (scripts/bytecode-order.ts).
       ...(bytecodeOrder.length > 0 ? [`--bytecode-order=${bytecodeOrder.join(",")}`] : []),
       "--format=esm",

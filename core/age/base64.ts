@@ -4,6 +4,8 @@
 // and the format stays non-malleable. The unpadded form is used in headers, the padded one in
 // the PEM armor.
 
+import { useNormalJitPolicy } from "../jit-policy";
+
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const ENCODE = new Uint8Array(64);
 const DECODE = new Int16Array(256).fill(-1);
@@ -13,6 +15,17 @@ for (let i = 0; i < 64; i++) {
   DECODE[c] = i;
 }
 const PAD = 0x3d; // "="
+
+// Coding runs byte by byte in JavaScript. A short command codes a few hundred bytes of header;
+// past this many bytes (armor, a header of many recipients) the JIT pays for itself, so the
+// normal JIT policy is restored (core/jit-policy.ts).
+const INTERPRETED_BYTES = 16 * 1024;
+let codedBytes = 0;
+
+function countCoded(n: number): void {
+  codedBytes += n;
+  if (codedBytes > INTERPRETED_BYTES) useNormalJitPolicy();
+}
 
 /**
  * The index of the first byte of bytes[start, end) outside the alphabet, or `end`. One call per
@@ -47,6 +60,7 @@ export function encodeBase64RangeInto(
   out: Uint8Array,
   offset: number,
 ): number {
+  countCoded(end - start);
   let o = offset;
   const whole = end - ((end - start) % 3);
   let i = start;
@@ -101,6 +115,7 @@ export function decodeBase64Into(
   out: Uint8Array,
   offset: number,
 ): number {
+  countCoded(end - start);
   let len = end - start;
   if (padded) {
     if (len % 4 !== 0) return -1;

@@ -47,34 +47,39 @@ export function validateXWingPublicKey(publicKey: Uint8Array): void {
   validateMlKem768PublicKey(publicKey.subarray(0, MLKEM768_PUBLIC_KEY_BYTES));
 }
 
-/** An X-Wing decapsulation key: its 32-byte seed in locked memory, and the public key. */
+/**
+ * An X-Wing decapsulation key: its 32-byte seed in locked memory, and the public key, derived
+ * on first use (`smem open` only decapsulates, and the derivation is a whole ML-KEM key
+ * generation: about a fifth of the native work of opening a file).
+ */
 export class XWingPrivateKey implements Disposable {
-  readonly publicKey: Uint8Array;
   readonly #seed: LockedBuffer;
+  #publicKey: Uint8Array | null = null;
 
-  private constructor(seed: LockedBuffer, publicKey: Uint8Array) {
+  private constructor(seed: LockedBuffer) {
     this.#seed = seed;
-    this.publicKey = publicKey;
   }
 
-  /** Derives the key pair from a 32-byte seed; the seed is copied, the caller keeps its own. */
+  /** Takes a copy of a 32-byte seed; the caller keeps its own. */
   static fromSeed(seed: LockedBuffer | Uint8Array): XWingPrivateKey {
     const view = seed instanceof LockedBuffer ? seed.bytes() : seed;
     requireLength("X-Wing seed", view, XWING_SEED_BYTES);
     const ownSeed = LockedBuffer.alloc(XWING_SEED_BYTES);
-    try {
-      const s = ownSeed.bytes();
-      s.set(view);
-      const publicKey = new Uint8Array(XWING_PUBLIC_KEY_BYTES);
-      // sk = NULL: the seed already is the secret key, no second copy is made.
-      if (shim().smem_kem_xwing_seed_keypair(publicKey, publicKey.length, null, 0, s, s.length) !== 0) {
-        throw new Error("X-Wing key generation failed in the shim");
-      }
-      return new XWingPrivateKey(ownSeed, publicKey);
-    } catch (error) {
-      ownSeed.destroy();
-      throw error;
+    ownSeed.bytes().set(view);
+    return new XWingPrivateKey(ownSeed);
+  }
+
+  /** The 1216-byte encapsulation key (ML-KEM-768 || X25519). */
+  get publicKey(): Uint8Array {
+    if (this.#publicKey) return this.#publicKey;
+    const s = this.#seed.bytes();
+    const publicKey = new Uint8Array(XWING_PUBLIC_KEY_BYTES);
+    // sk = NULL: the seed already is the secret key, no second copy is made.
+    if (shim().smem_kem_xwing_seed_keypair(publicKey, publicKey.length, null, 0, s, s.length) !== 0) {
+      throw new Error("X-Wing key generation failed in the shim");
     }
+    this.#publicKey = publicKey;
+    return publicKey;
   }
 
   static generate(): XWingPrivateKey {

@@ -5,6 +5,7 @@
 // The final chunk carries the last flag, so the engine must know whether more input follows
 // before it processes a batch. It reads ahead: batch N is processed only once batch N+1 has been
 // read (or found empty). A short batch means the input ended.
+import { useNormalJitPolicy } from "../jit-policy";
 import { LockedBuffer } from "../locked-buffer";
 import {
   CHUNK_BYTES,
@@ -128,6 +129,7 @@ export async function sealStream(
         pendingRead = null;
       }
       const final = ended || nextLength === 0;
+      if (!final) useNormalJitPolicy();
       const nextEnded = nextLength < plainSize;
       if (!final && !nextEnded) {
         if (earlyRead) {
@@ -212,6 +214,7 @@ async function sealFile(
       counter += chunks;
       opts.onProgress?.(offset - file.offset);
       if (batch.final) break;
+      useNormalJitPolicy();
     }
     await settle(pendingWrite);
     pendingWrite = null;
@@ -273,6 +276,7 @@ export async function openStream(
         pendingRead = null;
       }
       const final = ended || nextLength === 0;
+      if (!final) useNormalJitPolicy();
       const nextEnded = nextLength < sealedSize;
       if (!final && !nextEnded) {
         if (earlyRead) {
