@@ -2,6 +2,7 @@
 // stderr (honouring --quiet and NO_COLOR), strict flag checking, and runCommand(), which turns
 // any failure into one line `smem: <message>` and its exit code (DESIGN 3.6), never a stack trace.
 import type { ArgsDef, CommandContext, CommandDef } from "citty";
+import { type ConsolaInstance, createConsola, LogLevels, type LogObject } from "consola/core";
 import { ExitCode, SmemError, UsageError } from "../core/errors";
 import { setMlockWarningHandler, setRequireMlock } from "../core/mlock-policy";
 import { writeStderr } from "../core/stdio";
@@ -40,8 +41,14 @@ export const outputArg = {
 } as const satisfies ArgsDef;
 
 // ---- messages -------------------------------------------------------------------------------
+// Every message goes through one consola instance whose only reporter writes smem's plain lines
+// (`smem: warning: …`) straight to stderr (core/stdio.ts), synchronously: scripts parse these
+// lines, and a command may end with _exit right after its last one (core/exit.ts). consola's
+// level carries --quiet (errors only); throttling is off, as a repeated warning is a new event.
+// The instance is made on the first message, so a command that prints nothing never builds it.
 
 let quiet = false;
+let messages: ConsolaInstance | null = null;
 
 export function isQuiet(): boolean {
   return quiet;
@@ -56,30 +63,58 @@ function paint(code: number, text: string): string {
   return useColor() ? `\x1b[${code}m${text}\x1b[39m` : text;
 }
 
+/** consola's reporter: error and warn get their label, info is the bare line, the rest `smem: `. */
+export function formatMessage(logObj: Pick<LogObject, "type" | "args">): string {
+  const text = logObj.args.map((arg) => String(arg)).join(" ");
+  switch (logObj.type) {
+    case "fatal":
+    case "error":
+      return `smem: ${paint(31, "error:")} ${text}\n`;
+    case "warn":
+      return `smem: ${paint(33, "warning:")} ${text}\n`;
+    case "info":
+      return `${text}\n`;
+    default:
+      return `smem: ${text}\n`;
+  }
+}
+
+function levelFor(quietFlag: boolean): number {
+  return quietFlag ? LogLevels.error : LogLevels.info;
+}
+
+function consola(): ConsolaInstance {
+  messages ??= createConsola({
+    level: levelFor(quiet),
+    throttle: 0,
+    reporters: [{ log: (logObj) => writeStderr(formatMessage(logObj)) }],
+  });
+  return messages;
+}
+
 /** Progress and notices: stderr, only when it is a terminal and not --quiet. */
 export function notice(message: string): void {
-  if (quiet || !process.stderr.isTTY) return;
-  writeStderr(`smem: ${message}\n`);
+  if (!process.stderr.isTTY) return;
+  consola().log(message);
 }
 
 /** Informational lines a script may rely on (e.g. the drawn salt): stderr unless --quiet. */
 export function info(message: string): void {
-  if (quiet) return;
-  writeStderr(`${message}\n`);
+  consola().info(message);
 }
 
 export function warn(message: string): void {
-  if (quiet) return;
-  writeStderr(`smem: ${paint(33, "warning:")} ${message}\n`);
+  consola().warn(message);
 }
 
 export function printError(message: string): void {
-  writeStderr(`smem: ${paint(31, "error:")} ${message}\n`);
+  consola().error(message);
 }
 
 /** Applies --quiet / --require-mlock (and SMEM_REQUIRE_MLOCK=1) and routes core warnings. */
 export function applyGlobalFlags(args: { quiet?: boolean; "require-mlock"?: boolean }): void {
   quiet = args.quiet === true;
+  if (messages !== null) messages.level = levelFor(quiet);
   if (args["require-mlock"] === true || process.env.SMEM_REQUIRE_MLOCK === "1") setRequireMlock(true);
   setWarningHandler(warn);
   setMlockWarningHandler(warn);

@@ -1,7 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
 import type { ArgsDef } from "citty";
-import { checkFlags, describeFailure, parseIntegerFlag } from "../../cmd/common";
+import { checkFlags, describeFailure, formatMessage, parseIntegerFlag } from "../../cmd/common";
 import { AuthError, ExitCode, UsageError } from "../../core";
+import { runChild } from "../helpers/child";
+import { repoRoot } from "../helpers/paths";
 
 const def = {
   salt: { type: "string" },
@@ -46,5 +49,39 @@ describe("describeFailure", () => {
     expect(describeFailure(shimMissing).code).toBe(ExitCode.environment);
     const odd = describeFailure(new TypeError("first line\n    at somewhere"));
     expect(odd.message).toBe("internal error: first line");
+  });
+});
+
+describe("messages (consola, one reporter)", () => {
+  test("each type has its one-line form; nothing else is added", () => {
+    expect(formatMessage({ type: "error", args: ["bad input"] })).toBe("smem: error: bad input\n");
+    expect(formatMessage({ type: "warn", args: ["careful"] })).toBe("smem: warning: careful\n");
+    expect(formatMessage({ type: "info", args: ["salt: 00ff"] })).toBe("salt: 00ff\n");
+    expect(formatMessage({ type: "log", args: ["sealing"] })).toBe("smem: sealing\n");
+  });
+
+  // In a fresh bun: stderr is a pipe, so no colour; the module's quiet state starts clean.
+  function messagesFrom(body: string, env: Record<string, string> = {}): string {
+    const common = JSON.stringify(join(repoRoot, "cmd", "common.ts"));
+    const script = `import { applyGlobalFlags, info, notice, printError, warn } from ${common};\n${body}`;
+    const r = runChild([process.execPath, "-e", script], env);
+    expect(r.status).toBe(0);
+    return r.stderr;
+  }
+
+  test("repeated warnings are all shown (no throttling), in order, with info and errors", () => {
+    const out = messagesFrom(
+      'for (let i = 0; i < 8; i++) warn("same"); info("line"); notice("not a terminal"); printError("x");',
+    );
+    expect(out).toBe(`${"smem: warning: same\n".repeat(8)}line\nsmem: error: x\n`);
+  });
+
+  test("--quiet keeps errors only, whether set before or after the first message", () => {
+    const before = messagesFrom('applyGlobalFlags({ quiet: true }); warn("w"); info("i"); printError("e");');
+    expect(before).toBe("smem: error: e\n");
+    const after = messagesFrom(
+      'warn("w1"); applyGlobalFlags({ quiet: true }); warn("w2"); info("i"); printError("e");',
+    );
+    expect(after).toBe("smem: warning: w1\nsmem: error: e\n");
   });
 });
