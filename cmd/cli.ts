@@ -54,9 +54,24 @@ async function printHelp(root: CommandDef, argv: string[], stream: NodeJS.WriteS
   stream.write(`${text}\n`);
 }
 
+// The loops below are plain loops rather than findIndex/some: JavaScriptCore's array methods are
+// JavaScript that every process parses and compiles on first use, and every command comes here.
+
+/** Index of the first argument that is not a flag; -1 if none. */
+function firstNonFlag(args: readonly string[]): number {
+  for (let i = 0; i < args.length; i++) if (!(args[i] as string).startsWith("-")) return i;
+  return -1;
+}
+
+/** Whether a help flag comes before `end`. */
+function asksForHelp(args: readonly string[], end: number): boolean {
+  for (let i = 0; i < end; i++) if (HELP_FLAGS.has(args[i] as string)) return true;
+  return false;
+}
+
 /** `smem --quiet kdf ...` means `smem kdf --quiet ...`: global flags go to the subcommand. */
 function hoistGlobalFlags(args: string[]): string[] {
-  const first = args.findIndex((a) => !a.startsWith("-"));
+  const first = firstNonFlag(args);
   if (first <= 0) return args;
   const leading = args.slice(0, first);
   const unknown = leading.find((a) => !GLOBAL_FLAGS.has(a) && !HELP_FLAGS.has(a));
@@ -67,8 +82,8 @@ function hoistGlobalFlags(args: string[]): string[] {
 /** Runs `args` (process.argv without the executable and script) and settles the exit code. */
 export async function runCli(root: CommandDef, args: string[]): Promise<void> {
   const argv = hoistGlobalFlags(args);
-  const beforeDashDash = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
-  if (beforeDashDash.some((a) => HELP_FLAGS.has(a))) {
+  const dashDash = argv.indexOf("--");
+  if (asksForHelp(argv, dashDash < 0 ? argv.length : dashDash)) {
     await printHelp(root, argv, process.stdout);
     process.exit(0);
   }

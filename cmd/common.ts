@@ -242,10 +242,11 @@ export function runCommand<T extends ArgsDef>(
     try {
       const argsDef = (ctx.cmd.args ?? {}) as ArgsDef;
       applyGlobalFlags(ctx.args as { quiet?: boolean; "require-mlock"?: boolean });
-      const extra = ctx.args._.filter(
-        (_, i) => i >= Object.values(argsDef).filter((d) => d.type === "positional").length,
-      );
-      if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see --help)`);
+      // Counted in a loop: Array.prototype.filter is JavaScript the engine compiles on first use.
+      let positionals = 0;
+      for (const name in argsDef) if (argsDef[name]?.type === "positional") positionals++;
+      const extra = ctx.args._[positionals];
+      if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}' (see --help)`);
       await fn(ctx);
     } catch (err) {
       exitWithError(err);

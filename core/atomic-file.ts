@@ -3,10 +3,9 @@
 // leaves an existing target untouched. A target that is a character device, a FIFO or a socket
 // (/dev/null, /dev/stdout, a named pipe) cannot be replaced by rename and is written straight
 // through; /dev/stdout, /dev/stderr and /dev/fd/N are written on the descriptor itself.
-import { basename, dirname, join } from "node:path";
 import { toHex } from "./bytes";
 import { IoError } from "./errors";
-import { closeFile, fileInfo, nodeFs, openFile, pathInfo, writeFrom } from "./file-io";
+import { closeFile, fileInfo, nodeFs, nodePath, openFile, pathInfo, writeFrom } from "./file-io";
 import { onCleanup } from "./process-guard";
 import { randomBytes } from "./random";
 import { lockTempFile, removeStaleTemps, tempNameFor } from "./stale-temp";
@@ -90,6 +89,7 @@ export class AtomicFile implements Disposable {
       }
     }
     const real = resolveTarget(target);
+    const { basename, dirname, join } = nodePath();
     const dir = dirname(real);
     for (let attempt = 0; ; attempt++) {
       const temp = join(dir, tempNameFor(basename(real), toHex(randomBytes(6))));
@@ -203,7 +203,7 @@ export class AtomicFile implements Disposable {
     }
     this.#done = true;
     this.#unregister();
-    syncDirectory(dirname(this.target));
+    syncDirectory(nodePath().dirname(this.target));
   }
 
   /**
@@ -231,7 +231,7 @@ export class AtomicFile implements Disposable {
     }
     this.#discard();
     this.#unregister();
-    syncDirectory(dirname(this.target));
+    syncDirectory(nodePath().dirname(this.target));
   }
 
   /** Closes and removes the temp file; the target is left as it was. Idempotent. */

@@ -192,6 +192,9 @@ export class LockedBuffer implements Disposable {
 /** Destroy every live LockedBuffer and notify purge listeners (enclave coffers). */
 export function purge(): void {
   for (const listener of purgeListeners) listener();
+  // Copied first: destroy() removes entries. (Skipped when empty, as at the end of most commands:
+  // the spread runs engine iteration code that would be compiled for nothing.)
+  if (live.size === 0) return;
   for (const ref of [...live.values()]) ref.deref()?.destroy();
   live.clear();
 }

@@ -25,6 +25,7 @@ export function onCleanup(fn: () => void): () => void {
 
 /** Run every registered cleanup once (latest first); a failing cleanup does not stop the rest. */
 export function runCleanups(): void {
+  if (cleanups.size === 0) return;
   const pending = [...cleanups].reverse();
   cleanups.clear();
   for (const fn of pending) {

@@ -13,9 +13,8 @@
 // before a reboot), and every failure (permissions, a filesystem without locks, a race with
 // another cleaner) only means the file stays. Linux only: elsewhere there is no boot id to tag
 // with, and on Windows an open file cannot be removed anyway.
-import { join } from "node:path";
 import { shim } from "../ffi";
-import { nodeFs } from "./file-io";
+import { nodeFs, nodePath } from "./file-io";
 
 export const TEMP_SUFFIX = ".smem-tmp";
 export const STALE_AFTER_MS = 10 * 60 * 1000;
@@ -78,7 +77,7 @@ export function removeStaleTemps(dir: string, base: string, own: string | null, 
   let removed = 0;
   for (const name of names) {
     if (!isTempNameFor(name, base)) continue;
-    const path = join(dir, name);
+    const path = nodePath().join(dir, name);
     if (path === own) continue;
     try {
       const st = fs.lstatSync(path);

@@ -6,7 +6,7 @@
 //      through setEmbeddedShim in ./embedded before anything opens the shim)
 //   3. the development build: zig-shim/zig-out/{lib,bin}/ beside this source tree
 import { CFunction, dlopen, type Pointer, suffix } from "bun:ffi";
-import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import { nodePath, posixCacheDir } from "./cache-dir";
 import { type EmbeddedShimInfo, embeddedShim } from "./embedded";
 import { shimSymbols } from "./symbols";
 
@@ -44,10 +44,10 @@ const eagerNames = [
   "smem_hpke_xwing_open_first",
   "smem_stream_open",
 ] as const satisfies readonly (keyof typeof shimSymbols)[];
-const loaderSymbols = {
-  ...loaderCore,
-  ...Object.fromEntries(eagerNames.map((name) => [name, shimSymbols[name]])),
-};
+// Filled in a loop: Object.fromEntries and Array.prototype.map are JavaScript that the engine
+// compiles on first use, and this runs in every command that loads the shim.
+const loaderSymbols: Record<string, unknown> = { ...loaderCore };
+for (const name of eagerNames) loaderSymbols[name] = shimSymbols[name];
 type ShimLibrary = ReturnType<typeof dlopen<typeof loaderCore>>;
 
 function openLibrary(path: string): ShimLibrary {
@@ -78,9 +78,9 @@ function shimFileName(): string {
 }
 
 export function developmentShimPath(): string {
-  const root = join(import.meta.dir, "..", "zig-shim", "zig-out");
+  const root = nodePath().join(import.meta.dir, "..", "zig-shim", "zig-out");
   const sub = process.platform === "win32" ? "bin" : "lib";
-  return join(root, sub, shimFileName());
+  return nodePath().join(root, sub, shimFileName());
 }
 
 // dlopen needs a real file. Bun's dlopen would accept the `$bunfs` path itself, but it extracts
@@ -100,10 +100,7 @@ export function developmentShimPath(): string {
 function openEmbedded(info: EmbeddedShimInfo): ShimLibrary {
   const cache = userCacheDir();
   if (cache && info.sha256) {
-    const lib = openIfIntact(
-      join(cache, info.sha256.slice(0, DIGEST_NAME_CHARS), shimFileName()),
-      info.sha256,
-    );
+    const lib = openIfIntact(cacheEntry(cache, info.sha256, shimFileName()), info.sha256);
     if (lib) return lib;
   }
   const bytes = fs().readFileSync(info.path);
@@ -130,6 +127,15 @@ function openEmbedded(info: EmbeddedShimInfo): ShimLibrary {
 /** Characters of the hex digest that name a cache entry (128 bits). */
 const DIGEST_NAME_CHARS = 32;
 
+/** The cache's directory for the shim with this digest, or the file `name` in it. */
+function cacheEntry(cache: string, digest: string, name?: string): string {
+  const dir = digest.slice(0, DIGEST_NAME_CHARS);
+  if (process.platform === "win32") {
+    return name === undefined ? nodePath().join(cache, dir) : nodePath().join(cache, dir, name);
+  }
+  return name === undefined ? `${cache}/${dir}` : `${cache}/${dir}/${name}`;
+}
+
 function sha256Hex(bytes: Uint8Array): string {
   return new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
 }
@@ -152,8 +158,8 @@ function openIfIntact(file: string, digest: string): ShimLibrary | null {
 
 /** Writes the shim into the cache (atomically), removes other versions, and loads it. */
 function openCached(cache: string, bytes: Uint8Array, digest: string): ShimLibrary {
-  const dir = join(cache, digest.slice(0, DIGEST_NAME_CHARS));
-  const file = join(dir, shimFileName());
+  const dir = cacheEntry(cache, digest);
+  const file = cacheEntry(cache, digest, shimFileName());
   fs().mkdirSync(cache, { recursive: true, mode: 0o700 });
   requirePrivate(cache);
   fs().mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -169,9 +175,9 @@ function openCached(cache: string, bytes: Uint8Array, digest: string): ShimLibra
     if (sha256Hex(fs().readFileSync(file)) !== digest) throw err;
   }
   for (const name of fs().readdirSync(cache)) {
-    if (name !== basename(dir) && /^[0-9a-f]+$/.test(name)) {
+    if (name !== digest.slice(0, DIGEST_NAME_CHARS) && /^[0-9a-f]+$/.test(name)) {
       // Best effort: an older smem may still have its version loaded (Windows keeps it).
-      fs().rmSync(join(cache, name), { recursive: true, force: true, maxRetries: 0 });
+      fs().rmSync(nodePath().join(cache, name), { recursive: true, force: true, maxRetries: 0 });
     }
   }
   return openLibrary(file);
@@ -189,9 +195,9 @@ function requirePrivate(dir: string): void {
 /** POSIX: a private copy in a fresh temp dir, loaded, then removed (the mapping stays valid). */
 function openPrivateCopy(bytes: Uint8Array): ShimLibrary {
   fs().mkdirSync(tempDir(), { recursive: true, mode: 0o700 });
-  const dir = fs().mkdtempSync(join(tempDir(), "smem-shim-"));
+  const dir = fs().mkdtempSync(nodePath().join(tempDir(), "smem-shim-"));
   try {
-    const file = join(dir, shimFileName());
+    const file = nodePath().join(dir, shimFileName());
     fs().writeFileSync(file, bytes, { mode: 0o700 });
     return openLibrary(file);
   } finally {
@@ -218,19 +224,15 @@ function homedir(): string {
  */
 function userCacheDir(): string | null {
   if (process.platform === "win32") {
-    const local = process.env.LOCALAPPDATA || join(homedir(), "AppData", "Local");
-    return join(local, "smem", "shim");
+    const path = nodePath();
+    const local = process.env.LOCALAPPDATA || path.join(homedir(), "AppData", "Local");
+    return path.join(local, "smem", "shim");
   }
   const home = homedir();
-  if (!home || !isAbsolute(home)) return null;
+  if (!home) return null;
   const base =
-    process.platform === "darwin"
-      ? join(home, "Library", "Caches")
-      : process.env.XDG_CACHE_HOME || join(home, ".cache");
-  const cache = resolve(base, "smem", "shim");
-  const rel = relative(resolve(home), cache);
-  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return null;
-  return cache;
+    process.platform === "darwin" ? `${home}/Library/Caches` : process.env.XDG_CACHE_HOME || `${home}/.cache`;
+  return posixCacheDir(home, base);
 }
 
 /** Where the loaded shim came from (see the list at the top of this file). */

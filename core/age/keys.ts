@@ -94,7 +94,9 @@ const CR = 0x0d;
 const HASH = 0x23;
 
 function isBlank(line: Uint8Array): boolean {
-  for (const b of line) if (b !== 0x20 && b !== 0x09) return false;
+  // Indexed, not for-of: iterating a typed array calls JavaScriptCore's iterator functions, which
+  // are JavaScript parsed and compiled on first use in every process.
+  for (let i = 0; i < line.length; i++) if (line[i] !== 0x20 && line[i] !== 0x09) return false;
   return true;
 }
 

@@ -12,7 +12,9 @@ export const PASSPHRASE_STANZA_TYPES: readonly string[] = [ARGON2ID_STANZA, SCRY
 
 /** Does this header need a passphrase (so `open` should ask for one)? */
 export function needsPassphrase(stanzas: readonly Stanza[]): boolean {
-  return stanzas.some((s) => PASSPHRASE_STANZA_TYPES.includes(s.type));
+  // A loop, not Array.prototype.some (JavaScript the engine compiles on first use: every `open`).
+  for (const stanza of stanzas) if (PASSPHRASE_STANZA_TYPES.includes(stanza.type)) return true;
+  return false;
 }
 
 /** The recipient for `seal -p`: smem-argon2id with `kdf`, or age's scrypt with `scrypt: true`. */

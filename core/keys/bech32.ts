@@ -86,8 +86,9 @@ export function bech32DecodeBytes(text: Uint8Array): Bech32Decoded {
   if (separator < 1) throw new FormatError("malformed key string: missing separator or type");
   const wordCount = text.length - separator - 1 - CHECKSUM_LENGTH;
   if (wordCount < 0) throw new FormatError("malformed key string: too short");
-  // The HRP is public (it names the key type), so it may become a string.
-  const hrp = String.fromCharCode(...text.subarray(0, separator));
+  // The HRP is public (it names the key type), so it may become a string. (apply, not a spread:
+  // spreading a typed array runs the engine's iteration code, compiled on first use.)
+  const hrp = String.fromCharCode.apply(null, text.subarray(0, separator) as unknown as number[]);
   if (!validHrp(hrp)) throw new FormatError("malformed key string: invalid type");
   // The payload's 5-bit groups, then the six of the checksum.
   using words = LockedBuffer.alloc(wordCount + CHECKSUM_LENGTH);

@@ -60,6 +60,13 @@ export const KEY_KINDS: Readonly<Record<KeyKind, KeyKindInfo>> = {
 
 const ALL_KINDS = Object.values(KEY_KINDS);
 
+// Plain loops, not Array.prototype.find: JavaScriptCore's array methods are themselves JavaScript,
+// parsed and compiled the first time a process calls them, which short commands pay every run.
+function kindWith(field: "recipientHrp" | "identityHrp", hrp: string): KeyKindInfo | undefined {
+  for (const info of ALL_KINDS) if (info[field] === hrp) return info;
+  return undefined;
+}
+
 // @scure/base is required on first use, not imported: `smem open -i` parses identities only
 // (./bech32), and evaluating the package was about 0.3 ms of that whole process (issue 4).
 let scureBech32: typeof import("@scure/base")["bech32"] | undefined;
@@ -103,7 +110,7 @@ export function parseRecipient(text: string): ParsedRecipient {
   } catch {
     throw new FormatError(`malformed recipient "${shorten(text)}": not a valid Bech32 key string`);
   }
-  const info = ALL_KINDS.find((k) => k.recipientHrp === hrp.toLowerCase());
+  const info = kindWith("recipientHrp", hrp.toLowerCase());
   if (!info) throw new FormatError(`malformed recipient "${shorten(text)}": unknown type "${hrp}"`);
   let publicKey: Uint8Array;
   try {
@@ -137,7 +144,7 @@ export interface ParsedIdentity {
  */
 export function parseIdentity(text: Uint8Array): ParsedIdentity {
   const { hrp, data } = bech32DecodeBytes(text);
-  const info = ALL_KINDS.find((k) => k.identityHrp === hrp.toUpperCase());
+  const info = kindWith("identityHrp", hrp.toUpperCase());
   if (!info) {
     data.destroy();
     // Not echoed: for a garbled line the "type" may hold characters of the key itself.

@@ -1,0 +1,31 @@
+// Where a compiled smem keeps its shim between runs (./shim.ts says why that is safe), without
+// node:path on the common path: importing node:path (with the internal modules it loads) made a
+// whole `smem open -i` about 0.8 ms slower, and every command that touches a secret asks for this
+// directory. Plain absolute paths are handled as strings; anything else (".", "..", empty
+// segments, a relative XDG_CACHE_HOME) goes through node:path, loaded only then.
+
+/** node:path, loaded on first use. */
+export function nodePath(): typeof import("node:path") {
+  return require("node:path") as typeof import("node:path");
+}
+
+// An absolute POSIX path whose every segment is non-empty and neither "." nor "..": resolving it
+// changes nothing, so string comparisons on it are path comparisons.
+const PLAIN_ABSOLUTE = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
+
+/**
+ * POSIX: `base`/smem/shim, resolved, when it lies strictly inside `home` (itself absolute), else
+ * null. A relative `base` is resolved against the working directory, as node:path does.
+ */
+export function posixCacheDir(home: string, base: string): string | null {
+  if (!home.startsWith("/")) return null;
+  const cache = `${base}/smem/shim`;
+  if (PLAIN_ABSOLUTE.test(home) && PLAIN_ABSOLUTE.test(cache)) {
+    return cache.startsWith(`${home}/`) ? cache : null;
+  }
+  const path = nodePath().posix;
+  const resolved = path.resolve(base, "smem", "shim");
+  const rel = path.relative(path.resolve(home), resolved);
+  if (rel === "" || rel === ".." || rel.startsWith("../") || path.isAbsolute(rel)) return null;
+  return resolved;
+}
