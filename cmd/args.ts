@@ -9,7 +9,7 @@
 // (commands that take repeats read rawArgs); everything after `--` is positional.
 import type { ArgsDef, CommandDef } from "citty";
 import { UsageError } from "../core/errors";
-import { camel, checkFlags, flagNames } from "./common";
+import { camel, checkFlags, flagNames, withoutDashes } from "./common";
 
 type ArgDef = ArgsDef[string];
 export type ParsedArgs = Record<string, unknown> & { _: string[] };
@@ -34,7 +34,7 @@ export function parseArgs(rawArgs: readonly string[], argsDef: ArgsDef): ParsedA
       continue;
     }
     const eq = arg.indexOf("=");
-    const spelled = (eq >= 0 ? arg.slice(0, eq) : arg).replace(/^--?/, "");
+    const spelled = withoutDashes(eq >= 0 ? arg.slice(0, eq) : arg);
     let name = names.get(spelled);
     let negated = false;
     if (name === undefined && spelled.startsWith("no-")) {
@@ -95,7 +95,7 @@ function firstOperand(rawArgs: readonly string[], argsDef: ArgsDef): number {
     if (arg === "--") return -1;
     if (!arg.startsWith("-") || arg === "-") return i;
     if (arg.includes("=")) continue;
-    const name = names.get(arg.replace(/^--?/, ""));
+    const name = names.get(withoutDashes(arg));
     const def = name === undefined ? undefined : argsDef[name];
     if (def && def.type !== "boolean") i++;
   }

@@ -151,8 +151,29 @@ export function stripAnsi(text: string): string {
 
 // ---- strict flag checking -------------------------------------------------------------------
 
+// Flag spellings are rewritten with string operations, not regular expressions: a regular
+// expression is compiled on its first use in every process, and these run in every command.
+
+/** `passphrase-file` -> `passphraseFile` (a dash before a lower-case letter goes). */
 export function camel(name: string): string {
-  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  let out = "";
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const next = name.charCodeAt(i + 1);
+    if (c === 0x2d && next >= 0x61 && next <= 0x7a) {
+      out += String.fromCharCode(next - 0x20);
+      i++;
+    } else {
+      out += name[i];
+    }
+  }
+  return out;
+}
+
+/** A flag as spelled on the command line without its leading `--` or `-`. */
+export function withoutDashes(flag: string): string {
+  if (flag.startsWith("--")) return flag.slice(2);
+  return flag.startsWith("-") ? flag.slice(1) : flag;
 }
 
 /** Every spelling of a flag (its name, camelCase name and aliases) to the name it is defined by. */
@@ -184,7 +205,7 @@ export function checkFlags(
     if (!arg.startsWith("-") || arg === "-") continue;
     const eq = arg.indexOf("=");
     const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    const name = flag.replace(/^--?/, "");
+    const name = withoutDashes(flag);
     let kind = kindOf(name);
     if (kind === undefined && name.startsWith("no-") && kindOf(name.slice(3)) === "boolean") kind = "boolean";
     if (kind === undefined) throw new UsageError(`unknown option ${flag} (see --help)`);

@@ -47,6 +47,8 @@ function ownDescriptor(path: string): number | null {
   if (process.platform === "win32") return null;
   if (path === "/dev/stdout") return 1;
   if (path === "/dev/stderr") return 2;
+  // (The pattern is tried only on those prefixes: a regular expression's first use compiles it.)
+  if (!path.startsWith("/dev/fd/") && !path.startsWith("/proc/self/fd/")) return null;
   const m = /^\/(?:dev\/fd|proc\/self\/fd)\/(\d+)$/.exec(path);
   return m ? Number(m[1]) : null;
 }

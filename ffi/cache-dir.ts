@@ -9,9 +9,22 @@ export function nodePath(): typeof import("node:path") {
   return require("node:path") as typeof import("node:path");
 }
 
-// An absolute POSIX path whose every segment is non-empty and neither "." nor "..": resolving it
-// changes nothing, so string comparisons on it are path comparisons.
-const PLAIN_ABSOLUTE = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
+/**
+ * An absolute POSIX path whose every segment is non-empty and neither "." nor "..": resolving it
+ * changes nothing, so string comparisons on it are path comparisons. (A loop, not a regular
+ * expression: one would be compiled on its first use, in every process.)
+ */
+function isPlainAbsolute(path: string): boolean {
+  if (!path.startsWith("/")) return false;
+  let start = 1;
+  for (;;) {
+    const end = path.indexOf("/", start);
+    const segment = end < 0 ? path.slice(start) : path.slice(start, end);
+    if (segment === "" || segment === "." || segment === "..") return false;
+    if (end < 0) return true;
+    start = end + 1;
+  }
+}
 
 /**
  * POSIX: `base`/smem/shim, resolved, when it lies strictly inside `home` (itself absolute), else
@@ -20,7 +33,7 @@ const PLAIN_ABSOLUTE = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
 export function posixCacheDir(home: string, base: string): string | null {
   if (!home.startsWith("/")) return null;
   const cache = `${base}/smem/shim`;
-  if (PLAIN_ABSOLUTE.test(home) && PLAIN_ABSOLUTE.test(cache)) {
+  if (isPlainAbsolute(home) && isPlainAbsolute(cache)) {
     return cache.startsWith(`${home}/`) ? cache : null;
   }
   const path = nodePath().posix;

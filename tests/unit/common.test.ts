@@ -1,7 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { ArgsDef } from "citty";
-import { checkFlags, describeFailure, formatMessage, parseIntegerFlag } from "../../cmd/common";
+import fc from "fast-check";
+import {
+  camel,
+  checkFlags,
+  describeFailure,
+  formatMessage,
+  parseIntegerFlag,
+  withoutDashes,
+} from "../../cmd/common";
 import { AuthError, ExitCode, UsageError } from "../../core";
 import { runChild } from "../helpers/child";
 import { repoRoot } from "../helpers/paths";
@@ -26,6 +34,30 @@ describe("checkFlags", () => {
     expect(() => checkFlags(["-x"], def)).toThrow(UsageError);
     expect(() => checkFlags(["--salt"], def)).toThrow("option --salt needs a value");
     expect(() => checkFlags(["--quiet=yes"], def)).toThrow("takes no value");
+  });
+});
+
+describe("flag spellings", () => {
+  test("camel: a dash before a lower-case letter goes and the letter is upper-cased", () => {
+    expect(camel("passphrase-file")).toBe("passphraseFile");
+    expect(camel("require-mlock")).toBe("requireMlock");
+    expect(camel("a--b-C-1-")).toBe("a-B-C-1-");
+    expect(camel("")).toBe("");
+    // The rule citty and earlier smem used, as a regular expression, on arbitrary strings.
+    const text = fc.string({ unit: fc.constantFrom("-", "a", "z", "A", "0", "é", "_") });
+    fc.assert(
+      fc.property(text, (name) => {
+        expect(camel(name)).toBe(name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()));
+      }),
+    );
+  });
+
+  test("withoutDashes drops one leading -- or -", () => {
+    expect(withoutDashes("--output")).toBe("output");
+    expect(withoutDashes("-o")).toBe("o");
+    expect(withoutDashes("---x")).toBe("-x");
+    expect(withoutDashes("x")).toBe("x");
+    expect(withoutDashes("-")).toBe("");
   });
 });
 
