@@ -10,10 +10,16 @@ export interface Stanza {
   body: Uint8Array;
 }
 
-const ARGUMENT = /^[\x21-\x7e]+$/;
-
-/** An argument is 1*VCHAR: printable ASCII 0x21..0x7E, no spaces. (A regular expression: the
- * engine's compiled matcher, where a loop runs interpreted in a short-lived process.) */
+/**
+ * An argument is 1*VCHAR: printable ASCII 0x21..0x7E, no spaces. A loop, not a regular
+ * expression: the first regular expression a process runs costs about 0.4 ms of a whole
+ * `smem open -i` (measured), far more than this loop over a 1,494-character X-Wing argument.
+ */
 export function isValidArgument(arg: string): boolean {
-  return ARGUMENT.test(arg);
+  if (arg.length === 0) return false;
+  for (let i = 0; i < arg.length; i++) {
+    const c = arg.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
 }

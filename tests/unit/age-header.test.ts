@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import {
   AuthError,
   encodeHeader,
@@ -16,6 +17,7 @@ import {
 } from "../../core";
 import { decodeBase64, encodeBase64 } from "../../core/age/base64";
 import { encodeStanza } from "../../core/age/header";
+import { isValidArgument } from "../../core/age/stanza";
 
 const text = (s: string) => utf8(s);
 const MAC = "HK2NmOBN9Dpq0Gw6xMCuhFcQlQLvZ/wQUi/2scLG75s";
@@ -260,5 +262,23 @@ describe("writeHeader / unwrapFileKey", () => {
     }
     expect(() => encodeStanza({ type: "a b", args: [], body: new Uint8Array(0) })).toThrow(RangeError);
     expect(() => encodeStanza({ type: "t", args: [""], body: new Uint8Array(0) })).toThrow(RangeError);
+  });
+});
+
+describe("stanza arguments", () => {
+  test("isValidArgument is 1*VCHAR, exactly the spec's pattern", () => {
+    expect(isValidArgument("X25519")).toBe(true);
+    expect(isValidArgument("!~")).toBe(true);
+    for (const bad of ["", " ", "a b", "\x7f", "\x20x", "é", "a\n", "\x00"]) {
+      expect(isValidArgument(bad)).toBe(false);
+    }
+    const char = fc.integer({ min: 0, max: 0x180 }).map((c) => String.fromCharCode(c));
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 12 }), (chars) => {
+        const arg = chars.join("");
+        expect(isValidArgument(arg)).toBe(/^[\x21-\x7e]+$/.test(arg));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
