@@ -15,7 +15,7 @@ export function nodeFs(): NodeFs {
 
 /**
  * node:path, imported on first use: its import (with the internal modules it loads) made a whole
- * `smem open` about 0.8 ms slower, and only paths that also load node:fs need it.
+ * `smem open` about 0.2 ms slower, and only paths that also load node:fs need it.
  */
 export function nodePath(): typeof import("node:path") {
   return require("node:path") as typeof import("node:path");

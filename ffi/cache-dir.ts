@@ -1,6 +1,6 @@
 // Where a compiled smem keeps its shim between runs (./shim.ts says why that is safe), without
 // node:path on the common path: importing node:path (with the internal modules it loads) made a
-// whole `smem open -i` about 0.8 ms slower, and every command that touches a secret asks for this
+// whole `smem open -i` about 0.2 ms slower, and every command that touches a secret asks for this
 // directory. Plain absolute paths are handled as strings; anything else (".", "..", empty
 // segments, a relative XDG_CACHE_HOME) goes through node:path, loaded only then.
 
