@@ -90,10 +90,14 @@ export function encodeBase64RangeInto(
   return o;
 }
 
+const latin1 = new TextDecoder("latin1");
+
 export function encodeBase64(bytes: Uint8Array, padded = false): string {
   const out = new Uint8Array(encodedLength(bytes.length, padded));
   encodeBase64Into(bytes, padded, out, 0);
-  return String.fromCharCode(...out);
+  // Decoded, not spread into String.fromCharCode: spreading a typed array runs the engine's
+  // iteration code, compiled on first use in every process (each `seal` to a public key).
+  return latin1.decode(out);
 }
 
 /** Bytes that `len` canonical base64 characters (padding included) decode to, at most. */

@@ -210,7 +210,10 @@ function decodeBody(bytes: Uint8Array, start: number, end: number): Uint8Array {
 
 /** The canonical encoding of one stanza: argument line, body lines, final short line. */
 export function encodeStanza(stanza: Stanza): Uint8Array {
-  const words = [stanza.type, ...stanza.args];
+  // Built by pushes, not spreads: a spread runs the engine's iteration code (JavaScript compiled
+  // on first use in every process), and `seal` comes here every run.
+  const words = [stanza.type];
+  for (const arg of stanza.args) words.push(arg);
   for (const w of words) {
     if (!isValidArgument(w)) throw new RangeError(`invalid stanza argument ${JSON.stringify(w)}`);
   }
@@ -231,7 +234,9 @@ export function encodeStanza(stanza: Stanza): Uint8Array {
 /** Everything the MAC covers: version line, stanzas and the "---" mark. */
 export function encodeHeaderWithoutMac(stanzas: readonly Stanza[]): Uint8Array {
   if (stanzas.length === 0) throw new RangeError("an age header needs at least one stanza");
-  const parts = [INTRO, ...stanzas.map(encodeStanza), utf8("---")];
+  const parts = [INTRO];
+  for (const stanza of stanzas) parts.push(encodeStanza(stanza));
+  parts.push(utf8("---"));
   let total = 0;
   for (const p of parts) total += p.length;
   const out = new Uint8Array(total);
@@ -292,7 +297,7 @@ function checkRecipients(recipients: Recipient[], fileKey: LockedBuffer): void {
 export function writeHeader(recipients: Recipient[], fileKey: LockedBuffer): Uint8Array {
   checkRecipients(recipients, fileKey);
   const stanzas: Stanza[] = [];
-  for (const r of recipients) stanzas.push(...r.wrap(fileKey));
+  for (const r of recipients) for (const stanza of r.wrap(fileKey)) stanzas.push(stanza);
   return encodeHeader(stanzas, fileKey);
 }
 

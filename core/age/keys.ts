@@ -205,8 +205,9 @@ function isPostQuantum(recipient: Recipient): boolean {
  * recipients are returned stripped of their label, as age's documentation suggests.
  */
 export function checkRecipientMix(recipients: Recipient[], allowClassical: boolean): Recipient[] {
-  const pq = recipients.filter(isPostQuantum);
-  if (pq.length === 0 || pq.length === recipients.length) return recipients;
+  let pq = 0; // counted in a loop: Array.prototype.filter is compiled on first use, every `seal`
+  for (const recipient of recipients) if (isPostQuantum(recipient)) pq++;
+  if (pq === 0 || pq === recipients.length) return recipients;
   if (!allowClassical) {
     throw new UsageError(
       "refusing to mix post-quantum and classical recipients: the file would not be post-quantum secure (pass --allow-classical to do it anyway)",
