@@ -1,11 +1,13 @@
 // The release executables that `npm run build:all` leaves in dist/: format and architecture, the
 // checksums, the shim each one embeds, and a smoke suite run from a copy of the executable alone in
-// an empty directory (linux-x64 natively, linux-arm64 under qemu-user), and an export check of
-// every shim. Windows under wine: ./windows.test.ts.
+// an empty directory (linux-x64 natively, linux-arm64 under qemu-user), an export check of every
+// shim, and what the linux-x64 `open -i` / `seal -r` compile at run time. Windows under wine:
+// ./windows.test.ts.
 //
 // When these run at all: see ./support.ts (dist/ present, or SMEM_BUILD_TESTS=1 as in .ci/run).
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { shimSymbols } from "../../ffi/symbols";
 import { RELEASE_TARGETS, type ReleaseTarget, type TargetName } from "../../scripts/release-targets";
@@ -132,6 +134,48 @@ describe.skipIf(!active)("release executables in dist/", () => {
       return;
     }
     smokeSuite(join(dist, "smem-linux-x64"), "linux-x64");
+  }, 60_000);
+
+  // Start-up work that would come back unnoticed (README, "Benchmarks"): JavaScriptCore compiles
+  // each regular expression, and each of its own JavaScript builtins (Array.prototype.map, a
+  // typed-array spread, ...), from source in every process that uses it. `open -i` and `seal -r`
+  // of a small file use no regular expression at all and parse only what Bun's bootstrap parses
+  // (two functions), the dispose lookup of `using` and, for `seal -r`, @scure/base's `every`.
+  // JSC's own reports count them; `--help` (citty) is the control that they still report.
+  test("linux-x64: open -i and seal -r compile no regular expression and almost no JavaScript", () => {
+    if (process.platform !== "linux" || process.arch !== "x64") {
+      note("skipped: this check runs the linux-x64 executable");
+      return;
+    }
+    const box = mkdtempSync(join(tmpdir(), "smem-startup-"));
+    try {
+      const exe = join(box, "smem");
+      copyFileSync(join(dist, "smem-linux-x64"), exe);
+      const env = { PATH: "/usr/bin:/bin", HOME: box, TMPDIR: box, NO_COLOR: "1" };
+      const smem = (args: string[], extra: Record<string, string> = {}) => {
+        const r = run(exe, args, { cwd: box, env: { ...env, ...extra } });
+        expect(r.code).toBe(0);
+        return r;
+      };
+      smem(["kem", "keygen", "--no-passphrase", "-q", "-o", "id.txt"]);
+      const recipient = smem(["kem", "pubkey", "id.txt"]).stdout.trim();
+      writeFileSync(join(box, "plain.bin"), "a small file\n");
+      smem(["seal", "-r", recipient, "-o", "sealed.age", "plain.bin"]);
+      const reports = { BUN_JSC_reportParseTimes: "1", BUN_JSC_dumpCompiledRegExpPatterns: "1" };
+      const count = (stderr: string) => ({
+        parsed: stderr.split("\n").filter((l) => l.startsWith("Parsed ")).length,
+        regexps: stderr.split("\n").filter((l) => l.startsWith("RegExp pattern for ")).length,
+      });
+      const help = count(smem(["open", "--help"], reports).stderr);
+      expect(help.parsed).toBeGreaterThan(2);
+      expect(help.regexps).toBeGreaterThan(0);
+      const open = count(smem(["open", "-i", "id.txt", "-o", "/dev/null", "sealed.age"], reports).stderr);
+      expect(open).toEqual({ parsed: 3, regexps: 0 });
+      const seal = count(smem(["seal", "-r", recipient, "-o", "/dev/null", "plain.bin"], reports).stderr);
+      expect(seal).toEqual({ parsed: 4, regexps: 0 });
+    } finally {
+      rmSync(box, { recursive: true, force: true });
+    }
   }, 60_000);
 
   test("linux-arm64: smoke suite under qemu-user", () => {
