@@ -69,13 +69,23 @@ function median(xs: number[]): number {
  * Runs every command `n` times round-robin (after one warm-up round), so that load drifting on a
  * shared machine hits all of them alike, and returns the median wall and CPU time of each.
  */
-function interleavedTimed(n: number, fns: (() => Timing)[]): Timing[] {
+function interleavedTimed(n: number, fns: (() => Timing)[]): { medians: Timing[]; runs: Timing[][] } {
   for (const fn of fns) fn();
   const runs: Timing[][] = fns.map(() => []);
   for (let i = 0; i < n; i++) {
     for (const [k, fn] of fns.entries()) runs[k]?.push(fn());
   }
-  return runs.map((ts) => ({ wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)) }));
+  const medians = runs.map((ts) => ({
+    wall: median(ts.map((t) => t.wall)),
+    cpu: median(ts.map((t) => t.cpu)),
+  }));
+  return { medians, runs };
+}
+
+/** The p-th quantile (0..1) of xs, nearest rank. */
+function quantile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] as number;
 }
 
 const showMs = (t: Timing) =>
@@ -160,14 +170,22 @@ try {
   writeFileSync(p("small.bin"), crypto.getRandomValues(new Uint8Array(1024)));
   sh([smem, "seal", "-r", xwing, "-o", p("small-xwing.age"), p("small.bin")]);
   sh([debian.age, "-r", x25519, "-o", p("small-x25519.age"), p("small.bin")]);
-  const [smemOpen, ageOpen, age13Open, smemVersion, floorFs, floorShim] = interleavedTimed(runsSmall, [
+  const small = interleavedTimed(runsSmall, [
     () => sh([smem, "open", "-i", p("xwing.txt"), "-o", "/dev/null", p("small-xwing.age")]),
     () => sh([debian.age, "-d", "-i", p("x25519.txt"), "-o", "/dev/null", p("small-x25519.age")]),
     () => sh([pq.age, "-d", "-i", p("xwing.txt"), "-o", "/dev/null", p("small-xwing.age")]),
     () => sh([smem, "version"]),
     () => sh([p("floor-fs"), p("small-xwing.age")]),
     () => sh([p("floor-shim"), p("small-xwing.age")]),
-  ]) as [Timing, Timing, Timing, Timing, Timing, Timing];
+  ]);
+  const [smemOpen, ageOpen, age13Open, smemVersion, floorFs, floorShim] = small.medians as [
+    Timing,
+    Timing,
+    Timing,
+    Timing,
+    Timing,
+    Timing,
+  ];
   rows.push(["open 1 KiB: smem open -i (X-Wing)", showMs(smemOpen), "—"]);
   rows.push(["open 1 KiB: age 1.1.1 -d (X25519)", showMs(ageOpen), "—"]);
   rows.push(["open 1 KiB: age 1.3.1 -d (X-Wing)", showMs(age13Open), "—"]);
@@ -180,6 +198,13 @@ try {
     "ratio smem X-Wing / age X25519 (wall)",
     `${ratio.toFixed(2)}x`,
     ratio <= 3 ? "meets <= 3x" : "MISSES <= 3x",
+  ]);
+  // The same ratio round by round (each round runs both back to back): how much the machine moved it.
+  const roundRatios = (small.runs[0] ?? []).map((t, i) => t.wall / (small.runs[1]?.[i]?.wall ?? Number.NaN));
+  rows.push([
+    "  per round: quartiles / worst",
+    `${quantile(roundRatios, 0.25).toFixed(2)}-${quantile(roundRatios, 0.75).toFixed(2)}x`,
+    `worst ${quantile(roundRatios, 1).toFixed(2)}x`,
   ]);
 
   // 2. Big file, page cache to /dev/null.
