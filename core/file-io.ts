@@ -151,6 +151,20 @@ export function writeFrom(fd: number, bytes: Uint8Array, position: number | null
   return n;
 }
 
+/**
+ * One write to a pipe or socket that never waits for the reader (smem_fd_write_nowait): the
+ * bytes written, or 0 when the write would have to wait, or when `fd` is neither (and always on
+ * Windows). A reader that went away is EPIPE, thrown like node:fs would.
+ */
+export function writeNowait(fd: number, bytes: Uint8Array): number {
+  if (!viaShim || bytes.length === 0) return 0;
+  const n = Number(shim().smem_fd_write_nowait(fd, bytes, bytes.length));
+  if (n >= 0) return n;
+  const err = failure(n, "write");
+  if (err.code === "EAGAIN") return 0;
+  throw err;
+}
+
 /** close(2). */
 export function closeFile(fd: number): void {
   if (!viaShim) {

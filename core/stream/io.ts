@@ -4,8 +4,8 @@
 // one written. Reads land straight in the caller's buffer (a LockedBuffer view for plaintext).
 import { shim } from "../../ffi";
 import { IoError } from "../errors";
-import { closeFile, fileInfo, nodeFs, openFile, readInto, writeFrom } from "../file-io";
-import { neverBlocks, SYNC_IO_MAX_BYTES } from "../sync-io";
+import { closeFile, fileInfo, nodeFs, openFile, readInto, writeFrom, writeNowait } from "../file-io";
+import { isPipeOrSocket, NOWAIT_MAX_BYTES, neverBlocks, SYNC_IO_MAX_BYTES } from "../sync-io";
 
 export interface ByteSource {
   /** Reads up to `into.length` bytes into `into`; resolves to the count, 0 at end of input. */
@@ -235,6 +235,7 @@ function positionalFile(fd: number): boolean {
 export class FdSink implements ByteSink {
   reserve?: (length: number) => Promise<ReservedBytes>;
   readonly #neverBlocks: boolean;
+  readonly #pipeOrSocket: boolean;
 
   constructor(
     readonly fd: number,
@@ -242,6 +243,7 @@ export class FdSink implements ByteSink {
   ) {
     if (positionalFile(fd)) this.reserve = (length) => this.#reserve(length);
     this.#neverBlocks = neverBlocks(fd);
+    this.#pipeOrSocket = !this.#neverBlocks && isPipeOrSocket(fd);
   }
 
   async #reserve(length: number): Promise<ReservedBytes> {
@@ -276,13 +278,24 @@ export class FdSink implements ByteSink {
     while (offset < bytes.length) {
       try {
         const at = position === null ? null : position + offset;
-        offset += now
-          ? writeFrom(this.fd, bytes.subarray(offset), at)
-          : await new Promise<number>((resolve, reject) =>
-              nodeFs().write(this.fd, bytes, offset, bytes.length - offset, at, (err, n) =>
-                err ? reject(err) : resolve(n),
-              ),
-            );
+        if (now) {
+          offset += writeFrom(this.fd, bytes.subarray(offset), at);
+          continue;
+        }
+        // A pipe with room takes a small write at once (`smem open … | tar x` then needs
+        // neither node:fs nor the thread pool); a full one gets the asynchronous write.
+        const written =
+          this.#pipeOrSocket && at === null && bytes.length - offset <= NOWAIT_MAX_BYTES
+            ? writeNowait(this.fd, bytes.subarray(offset))
+            : 0;
+        offset +=
+          written > 0
+            ? written
+            : await new Promise<number>((resolve, reject) =>
+                nodeFs().write(this.fd, bytes, offset, bytes.length - offset, at, (err, n) =>
+                  err ? reject(err) : resolve(n),
+                ),
+              );
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         if (e.code === "EAGAIN" || e.code === "EWOULDBLOCK") {

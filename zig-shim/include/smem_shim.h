@@ -130,6 +130,13 @@ SMEM_EXPORT int64_t smem_file_read(int fd, uint8_t *buf, size_t len, int64_t off
 /* write() at the current offset when offset < 0, else pwrite(); retried on EINTR. Returns the
  * byte count written (possibly short). */
 SMEM_EXPORT int64_t smem_file_write(int fd, const uint8_t *buf, size_t len, int64_t offset);
+/* A write to a pipe or socket that never waits for the reader: a socket gets send() with
+ * MSG_DONTWAIT; a pipe or FIFO gets at most PIPE_BUF bytes, written only when poll() says there is
+ * room for them (or that the reader is gone, which write() then reports). Returns the byte count
+ * written (possibly short), -EAGAIN when writing would have to wait, and -EAGAIN as well for any
+ * other kind of descriptor, which the caller writes its usual way. Racing writers on the same pipe
+ * can still make a write wait. */
+SMEM_EXPORT int64_t smem_fd_write_nowait(int fd, const uint8_t *buf, size_t len);
 /* close(fd). Returns 0. */
 SMEM_EXPORT int smem_file_close(int fd);
 /* The symbolic name of errno value e ("ENOENT"), or NULL for one this table does not know. */

@@ -10,6 +10,9 @@
 
 #if !defined(_WIN32)
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #endif
@@ -110,6 +113,52 @@ int64_t smem_file_write(int fd, const uint8_t *buf, size_t len, int64_t offset)
     if (buf == NULL && len > 0) return -EINVAL;
     do {
         n = offset < 0 ? write(fd, buf, len) : pwrite(fd, buf, len, (off_t) offset);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? -(int64_t) errno : (int64_t) n;
+#endif
+}
+
+int64_t smem_fd_write_nowait(int fd, const uint8_t *buf, size_t len)
+{
+#if defined(_WIN32)
+    (void) fd;
+    (void) buf;
+    (void) len;
+    return smem_FILE_ENOTSUP;
+#else
+    struct stat st;
+    struct pollfd pfd;
+    ssize_t n;
+    int ready;
+    if (buf == NULL && len > 0) return -EINVAL;
+    if (fstat(fd, &st) != 0) return -errno;
+    if (S_ISSOCK(st.st_mode)) {
+        /* A per-call flag: the descriptor's own O_NONBLOCK, shared with other processes, stays. */
+        do {
+            n = send(fd, buf, len, MSG_DONTWAIT
+#if defined(MSG_NOSIGNAL)
+                                       | MSG_NOSIGNAL
+#endif
+            );
+        } while (n < 0 && errno == EINTR);
+        if (n < 0) return (errno == EWOULDBLOCK) ? -EAGAIN : -(int64_t) errno;
+        return (int64_t) n;
+    }
+    if (!S_ISFIFO(st.st_mode)) return -EAGAIN;
+    /* A pipe has no per-call flag. POLLOUT means room for PIPE_BUF bytes (Linux: a free page;
+     * BSD and macOS: PIPE_BUF bytes), so a write of at most that much completes at once. */
+    if (len > PIPE_BUF) len = PIPE_BUF;
+    pfd.fd = fd;
+    pfd.events = POLLOUT;
+    pfd.revents = 0;
+    do {
+        ready = poll(&pfd, 1, 0);
+    } while (ready < 0 && errno == EINTR);
+    if (ready < 0) return -errno;
+    /* No room: wait elsewhere. POLLERR (the reader is gone) goes on to write(), which reports it. */
+    if (ready == 0 || (pfd.revents & (POLLOUT | POLLERR | POLLHUP)) == 0) return -EAGAIN;
+    do {
+        n = write(fd, buf, len);
     } while (n < 0 && errno == EINTR);
     return n < 0 ? -(int64_t) errno : (int64_t) n;
 #endif

@@ -1,13 +1,18 @@
 /*
  * Descriptor I/O (smem_file_*, smem_path_stat, smem_errno_name): what node:fs's openSync, fstatSync,
- * statSync, readSync, writeSync and closeSync would say, as negative errnos, with O_CLOEXEC set.
+ * statSync, readSync, writeSync and closeSync would say, as negative errnos, with O_CLOEXEC set;
+ * smem_fd_write_nowait on pipes, sockets and other descriptors.
  */
 #include "smem_shim.h"
 #include "check.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,6 +78,51 @@ int main(void)
     CHECK(smem_file_read(0, NULL, 1, -1) == -EINVAL);
     CHECK(smem_file_write(1, NULL, 1, -1) == -EINVAL);
     CHECK(smem_path_stat(dir, NULL) == -EINVAL);
+
+    /* Writes that never wait: a pipe takes at most PIPE_BUF bytes, and only while it has room;
+     * a socket takes what fits; a gone reader is EPIPE; anything else is left to the caller. */
+    {
+        int p[2], sv[2];
+        static uint8_t big[1 << 20];
+        int64_t n, total = 0;
+        uint8_t back[PIPE_BUF + 8];
+        signal(SIGPIPE, SIG_IGN);
+        CHECK(pipe(p) == 0);
+        CHECK(smem_fd_write_nowait(p[1], (const uint8_t *) "abc", 3) == 3);
+        CHECK(read(p[0], back, sizeof back) == 3 && memcmp(back, "abc", 3) == 0);
+        CHECK(smem_fd_write_nowait(p[1], big, sizeof big) == PIPE_BUF);
+        CHECK(read(p[0], back, sizeof back) == PIPE_BUF);
+        CHECK(smem_fd_write_nowait(p[1], NULL, 1) == -EINVAL);
+        CHECK(smem_fd_write_nowait(p[1], NULL, 0) == 0);
+        /* Filled to the brim, then refused without waiting (a blocking write would hang here). */
+        while ((n = smem_fd_write_nowait(p[1], big, sizeof big)) > 0) total += n;
+        CHECK(n == -EAGAIN);
+        CHECK(total >= 4096 && total <= (int64_t) sizeof big);
+        CHECK(smem_fd_write_nowait(p[1], (const uint8_t *) "x", 1) == -EAGAIN);
+        /* The reader drains a little: room again. */
+        CHECK(read(p[0], big, PIPE_BUF) == PIPE_BUF);
+        CHECK(smem_fd_write_nowait(p[1], (const uint8_t *) "x", 1) == 1);
+        CHECK(close(p[0]) == 0);
+        CHECK(smem_fd_write_nowait(p[1], (const uint8_t *) "x", 1) == -EPIPE);
+        CHECK(close(p[1]) == 0);
+        CHECK(smem_fd_write_nowait(p[1], (const uint8_t *) "x", 1) == -EBADF);
+
+        CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+        CHECK(smem_fd_write_nowait(sv[0], (const uint8_t *) "hello", 5) == 5);
+        CHECK(read(sv[1], back, sizeof back) == 5 && memcmp(back, "hello", 5) == 0);
+        total = 0;
+        while ((n = smem_fd_write_nowait(sv[0], big, sizeof big)) > 0) total += n;
+        CHECK(n == -EAGAIN && total > 0);
+        CHECK((fcntl(sv[0], F_GETFL) & O_NONBLOCK) == 0); /* the descriptor itself still blocks */
+        CHECK(close(sv[1]) == 0);
+        CHECK(smem_fd_write_nowait(sv[0], (const uint8_t *) "x", 1) == -EPIPE);
+        CHECK(close(sv[0]) == 0);
+
+        snprintf(path, sizeof path, "%s/f", dir);
+        fd = smem_file_open(path, smem_FILE_READ, 0);
+        CHECK(fd >= 0 && smem_fd_write_nowait(fd, (const uint8_t *) "x", 1) == -EAGAIN);
+        CHECK(smem_file_close(fd) == 0);
+    }
 
     /* Names as node:fs spells them. */
     CHECK(strcmp(smem_errno_name(ENOENT), "ENOENT") == 0);
