@@ -165,6 +165,20 @@ export function writeNowait(fd: number, bytes: Uint8Array): number {
   throw err;
 }
 
+/**
+ * One read from a pipe or socket that never waits for the writer (smem_fd_read_nowait): the byte
+ * count (0 at the end of the input), or null when the read would have to wait, or when `fd` is
+ * neither (and always on Windows).
+ */
+export function readNowait(fd: number, into: Uint8Array): number | null {
+  if (!viaShim || into.length === 0) return null;
+  const n = Number(shim().smem_fd_read_nowait(fd, into, into.length));
+  if (n >= 0) return n;
+  const err = failure(n, "read");
+  if (err.code === "EAGAIN") return null;
+  throw err;
+}
+
 /** close(2). */
 export function closeFile(fd: number): void {
   if (!viaShim) {

@@ -4,8 +4,9 @@
 // I/O. A small transfer on a descriptor that cannot block (a regular file, /dev/null) is done
 // synchronously instead. Pipes, terminals and sockets stay asynchronous, so a stalled reader or
 // writer never blocks the main thread (signal handlers and temp-file cleanup run there), with one
-// exception: a small write to a pipe or socket is first tried with a call that cannot wait
-// (file-io's writeNowait), and goes asynchronous only when the peer has no room for it.
+// exception each way: a small write to a pipe or socket is first tried with a call that cannot
+// wait (file-io's writeNowait), and goes asynchronous only when the peer has no room for it; a
+// read from one (readNowait) answers at once when bytes are waiting or the input has ended.
 import { fileInfo, pathInfo } from "./file-io";
 
 /** Transfers up to this size are synchronous on descriptors that cannot block. */

@@ -95,6 +95,7 @@ export const shimSymbols = {
   smem_file_read: { args: [i32, ptr, usize, i64], returns: i64 },
   smem_file_write: { args: [i32, ptr, usize, i64], returns: i64 },
   smem_fd_write_nowait: { args: [i32, ptr, usize], returns: i64 },
+  smem_fd_read_nowait: { args: [i32, ptr, usize], returns: i64 },
   smem_file_close: { args: [i32], returns: i32 },
   smem_errno_name: { args: [i32], returns: cstring },
 } as const;

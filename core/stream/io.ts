@@ -4,7 +4,16 @@
 // one written. Reads land straight in the caller's buffer (a LockedBuffer view for plaintext).
 import { shim } from "../../ffi";
 import { IoError } from "../errors";
-import { closeFile, fileInfo, nodeFs, openFile, readInto, writeFrom, writeNowait } from "../file-io";
+import {
+  closeFile,
+  fileInfo,
+  nodeFs,
+  openFile,
+  readInto,
+  readNowait,
+  writeFrom,
+  writeNowait,
+} from "../file-io";
 import { isPipeOrSocket, NOWAIT_MAX_BYTES, neverBlocks, SYNC_IO_MAX_BYTES } from "../sync-io";
 
 export interface ByteSource {
@@ -139,7 +148,12 @@ export class FdSource implements ByteSource {
       return n;
     }
     const start = this.#offset();
-    if (start === null) return this.#readOnce(into, null);
+    if (start === null) {
+      // A pipe with bytes waiting (or at its end) answers at once, without node:fs or the
+      // thread pool (`cat backup.age | smem open …`); otherwise the asynchronous read waits.
+      const now = this.#readNowait(into);
+      return now ?? this.#readOnce(into, null);
+    }
     if (this.#eof) return 0;
     // This read owns [start, start + into.length): the next one starts after it at once.
     this.#next = start + into.length;
@@ -159,6 +173,19 @@ export class FdSource implements ByteSource {
       shim().smem_fd_seek(this.fd, this.#delivered, SEEK_SET);
     }
     return filled;
+  }
+
+  /** A read from a pipe or socket that cannot wait, or null (see ../sync-io). */
+  #readNowait(into: Uint8Array): number | null {
+    for (;;) {
+      try {
+        return readNowait(this.fd, into);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === "EINTR") continue;
+        throw new IoError(`cannot read ${this.name}: ${describe(e)}`);
+      }
+    }
   }
 
   /** A read of a regular file at `position`, on this thread (see ../sync-io). */

@@ -1,9 +1,18 @@
 import { describe, expect, test } from "bun:test";
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeNowait } from "../../core/file-io";
-import { FdSink } from "../../core/stream/io";
+import { readNowait, writeNowait } from "../../core/file-io";
+import { FdSink, FdSource } from "../../core/stream/io";
 import { isPipeOrSocket, neverBlocks } from "../../core/sync-io";
 
 describe("neverBlocks (which descriptors may skip the I/O thread pool)", () => {
@@ -131,5 +140,49 @@ describe("writes to pipes that never wait (writeNowait, FdSink)", () => {
         expect(Buffer.concat(received).equals(Buffer.concat([small, medium, medium, big]))).toBe(true);
       }),
     20_000,
+  );
+});
+
+describe("reads from pipes that never wait (readNowait, FdSource)", () => {
+  // (Linux: the blocking read end is reopened through /proc/self/fd.)
+  test.skipIf(process.platform !== "linux")(
+    "bytes waiting come at once, an empty pipe is waited for, the writer's close is the end",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "smem-nowait-read-"));
+      const fifo = join(dir, "fifo");
+      expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+      const readFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+      const writeFd = openSync(fifo, constants.O_WRONLY);
+      // The read end as a shell would hand it over: blocking (only the open needed O_NONBLOCK).
+      const blocking = openSync(`/proc/self/fd/${readFd}`, constants.O_RDONLY);
+      try {
+        const into = new Uint8Array(16);
+        expect(readNowait(blocking, into)).toBeNull();
+        writeSync(writeFd, "abc");
+        expect(readNowait(blocking, into)).toBe(3);
+        expect(Buffer.from(into.subarray(0, 3)).toString()).toBe("abc");
+
+        const source = new FdSource(blocking, "the pipe");
+        writeSync(writeFd, "hello");
+        expect(await source.read(into)).toBe(5);
+        // Nothing there: the read waits (asynchronously) for the writer.
+        const pending = source.read(into);
+        setTimeout(() => writeSync(writeFd, "late"), 20);
+        expect(await pending).toBe(4);
+        expect(Buffer.from(into.subarray(0, 4)).toString()).toBe("late");
+        closeSync(writeFd);
+        expect(await source.read(into)).toBe(0);
+        expect(readNowait(blocking, into)).toBe(0);
+      } finally {
+        closeSync(blocking);
+        closeSync(readFd);
+        try {
+          closeSync(writeFd);
+        } catch {
+          // already closed by the test
+        }
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
   );
 });

@@ -137,6 +137,11 @@ SMEM_EXPORT int64_t smem_file_write(int fd, const uint8_t *buf, size_t len, int6
  * other kind of descriptor, which the caller writes its usual way. Racing writers on the same pipe
  * can still make a write wait. */
 SMEM_EXPORT int64_t smem_fd_write_nowait(int fd, const uint8_t *buf, size_t len);
+/* A read from a pipe or socket that never waits for the writer: a socket gets recv() with
+ * MSG_DONTWAIT; a pipe or FIFO is read only when poll() says bytes are waiting or every writer is
+ * gone. Returns the byte count, 0 at the end of the input, -EAGAIN when reading would have to wait,
+ * and -EAGAIN as well for any other kind of descriptor. Racing readers can still make it wait. */
+SMEM_EXPORT int64_t smem_fd_read_nowait(int fd, uint8_t *buf, size_t len);
 /* close(fd). Returns 0. */
 SMEM_EXPORT int smem_file_close(int fd);
 /* The symbolic name of errno value e ("ENOENT"), or NULL for one this table does not know. */

@@ -164,6 +164,44 @@ int64_t smem_fd_write_nowait(int fd, const uint8_t *buf, size_t len)
 #endif
 }
 
+int64_t smem_fd_read_nowait(int fd, uint8_t *buf, size_t len)
+{
+#if defined(_WIN32)
+    (void) fd;
+    (void) buf;
+    (void) len;
+    return smem_FILE_ENOTSUP;
+#else
+    struct stat st;
+    struct pollfd pfd;
+    ssize_t n;
+    int ready;
+    if (buf == NULL && len > 0) return -EINVAL;
+    if (fstat(fd, &st) != 0) return -errno;
+    if (S_ISSOCK(st.st_mode)) {
+        do {
+            n = recv(fd, buf, len, MSG_DONTWAIT);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0) return (errno == EWOULDBLOCK) ? -EAGAIN : -(int64_t) errno;
+        return (int64_t) n;
+    }
+    if (!S_ISFIFO(st.st_mode)) return -EAGAIN;
+    /* Bytes waiting, or every writer gone (POLLHUP: read() then says 0, the end). */
+    pfd.fd = fd;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    do {
+        ready = poll(&pfd, 1, 0);
+    } while (ready < 0 && errno == EINTR);
+    if (ready < 0) return -errno;
+    if (ready == 0 || (pfd.revents & (POLLIN | POLLHUP | POLLERR)) == 0) return -EAGAIN;
+    do {
+        n = read(fd, buf, len);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? -(int64_t) errno : (int64_t) n;
+#endif
+}
+
 int smem_file_close(int fd)
 {
 #if defined(_WIN32)

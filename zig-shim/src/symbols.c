@@ -29,6 +29,7 @@ static const struct {
     {"smem_core_limit", (smem_fn) smem_core_limit},
     {"smem_dumpable", (smem_fn) smem_dumpable},
     {"smem_errno_name", (smem_fn) smem_errno_name},
+    {"smem_fd_read_nowait", (smem_fn) smem_fd_read_nowait},
     {"smem_fd_seek", (smem_fn) smem_fd_seek},
     {"smem_fd_write_nowait", (smem_fn) smem_fd_write_nowait},
     {"smem_file_close", (smem_fn) smem_file_close},

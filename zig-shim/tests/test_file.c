@@ -1,7 +1,7 @@
 /*
  * Descriptor I/O (smem_file_*, smem_path_stat, smem_errno_name): what node:fs's openSync, fstatSync,
  * statSync, readSync, writeSync and closeSync would say, as negative errnos, with O_CLOEXEC set;
- * smem_fd_write_nowait on pipes, sockets and other descriptors.
+ * smem_fd_write_nowait and smem_fd_read_nowait on pipes, sockets and other descriptors.
  */
 #include "smem_shim.h"
 #include "check.h"
@@ -121,7 +121,33 @@ int main(void)
         snprintf(path, sizeof path, "%s/f", dir);
         fd = smem_file_open(path, smem_FILE_READ, 0);
         CHECK(fd >= 0 && smem_fd_write_nowait(fd, (const uint8_t *) "x", 1) == -EAGAIN);
+        CHECK(smem_fd_read_nowait(fd, back, 1) == -EAGAIN);
         CHECK(smem_file_close(fd) == 0);
+
+        /* Reads that never wait: nothing there yet is EAGAIN, bytes come back as they are, and
+         * the writer's close is the end (0). */
+        CHECK(pipe(p) == 0);
+        CHECK(smem_fd_read_nowait(p[0], back, sizeof back) == -EAGAIN);
+        CHECK(write(p[1], "abcdef", 6) == 6);
+        CHECK(smem_fd_read_nowait(p[0], back, 4) == 4 && memcmp(back, "abcd", 4) == 0);
+        CHECK(smem_fd_read_nowait(p[0], back, sizeof back) == 2 && memcmp(back, "ef", 2) == 0);
+        CHECK(smem_fd_read_nowait(p[0], back, sizeof back) == -EAGAIN);
+        CHECK(smem_fd_read_nowait(p[0], NULL, 1) == -EINVAL);
+        CHECK(write(p[1], "g", 1) == 1);
+        CHECK(close(p[1]) == 0);
+        CHECK(smem_fd_read_nowait(p[0], back, sizeof back) == 1 && back[0] == 'g');
+        CHECK(smem_fd_read_nowait(p[0], back, sizeof back) == 0);
+        CHECK((fcntl(p[0], F_GETFL) & O_NONBLOCK) == 0);
+        CHECK(close(p[0]) == 0);
+        CHECK(smem_fd_read_nowait(p[0], back, 1) == -EBADF);
+
+        CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+        CHECK(smem_fd_read_nowait(sv[1], back, sizeof back) == -EAGAIN);
+        CHECK(write(sv[0], "hi", 2) == 2);
+        CHECK(smem_fd_read_nowait(sv[1], back, sizeof back) == 2 && memcmp(back, "hi", 2) == 0);
+        CHECK(close(sv[0]) == 0);
+        CHECK(smem_fd_read_nowait(sv[1], back, sizeof back) == 0);
+        CHECK(close(sv[1]) == 0);
     }
 
     /* Names as node:fs spells them. */
