@@ -240,6 +240,24 @@ function readSmallFile(path: string): string {
 }
 
 /**
+ * The octal `flags:` field of a /proc/self/fdinfo text, or null. Parsed by hand: a regular
+ * expression is compiled on its first use, in every `seal … > file`.
+ */
+export function fdinfoFlags(text: string): number | null {
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("flags:")) continue;
+    const digits = line.slice("flags:".length).trim();
+    if (digits.length === 0) return null;
+    for (let i = 0; i < digits.length; i++) {
+      const c = digits.charCodeAt(i);
+      if (c < 0x30 || c > 0x37) return null;
+    }
+    return Number.parseInt(digits, 8);
+  }
+  return null;
+}
+
+/**
  * May bytes of this fd be written out of order? A regular file (Linux) not opened for appending,
  * whose offset can be read: `> file` or `1<> file`, not `>> file`, pipes or devices.
  */
@@ -247,8 +265,8 @@ function positionalFile(fd: number): boolean {
   if (process.platform !== "linux") return false;
   try {
     if (!fileInfo(fd).isFile()) return false;
-    const flags = /^flags:\s*([0-7]+)$/m.exec(readSmallFile(`/proc/self/fdinfo/${fd}`));
-    if (!flags || (Number.parseInt(flags[1] as string, 8) & O_APPEND) !== 0) return false;
+    const flags = fdinfoFlags(readSmallFile(`/proc/self/fdinfo/${fd}`));
+    if (flags === null || (flags & O_APPEND) !== 0) return false;
     return Number(shim().smem_fd_seek(fd, 0, SEEK_CUR)) >= 0;
   } catch {
     return false;

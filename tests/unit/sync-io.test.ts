@@ -4,6 +4,7 @@ import {
   constants,
   mkdtempSync,
   openSync,
+  readFileSync,
   readSync,
   rmSync,
   writeFileSync,
@@ -12,7 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readNowait, writeNowait } from "../../core/file-io";
-import { FdSink, FdSource } from "../../core/stream/io";
+import { FdSink, FdSource, fdinfoFlags } from "../../core/stream/io";
 import { isPipeOrSocket, neverBlocks } from "../../core/sync-io";
 
 describe("neverBlocks (which descriptors may skip the I/O thread pool)", () => {
@@ -185,4 +186,34 @@ describe("reads from pipes that never wait (readNowait, FdSource)", () => {
       }
     },
   );
+});
+
+describe("fdinfoFlags (is `> file` opened for appending?)", () => {
+  test("the octal flags field of a /proc/self/fdinfo text", () => {
+    expect(fdinfoFlags("pos:\t0\nflags:\t0100001\nmnt_id:\t27\nino:\t1234\n")).toBe(0o100001);
+    expect(fdinfoFlags("pos:\t5\nflags:\t02102001\n")).toBe(0o2102001);
+    expect(fdinfoFlags("flags: 0\n")).toBe(0);
+    for (const bad of ["", "pos:\t0\n", "flags:\n", "flags:\t0189\n", "xflags:\t01\n", "flags:\t-1\n"]) {
+      expect(fdinfoFlags(bad)).toBeNull();
+    }
+  });
+
+  test.skipIf(process.platform !== "linux")("agrees with this process's own descriptors", () => {
+    const dir = mkdtempSync(join(tmpdir(), "smem-fdinfo-"));
+    try {
+      const path = join(dir, "f");
+      const plain = openSync(path, "w");
+      const append = openSync(path, "a");
+      try {
+        const flagsOf = (fd: number) => fdinfoFlags(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
+        expect((flagsOf(plain) ?? -1) & 0o2000).toBe(0);
+        expect((flagsOf(append) ?? 0) & 0o2000).toBe(0o2000);
+      } finally {
+        closeSync(plain);
+        closeSync(append);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
