@@ -118,6 +118,49 @@ int64_t smem_file_write(int fd, const uint8_t *buf, size_t len, int64_t offset)
 #endif
 }
 
+#if !defined(_WIN32)
+enum { NOWAIT_SOCKET = 1, NOWAIT_PIPE_READY = 2 };
+
+/* No SIGPIPE where the system can say so per call; macOS has no MSG_NOSIGNAL, and there Bun's
+ * ignored SIGPIPE leaves the same EPIPE. */
+#if defined(MSG_NOSIGNAL)
+#define NOWAIT_SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL)
+#else
+#define NOWAIT_SEND_FLAGS MSG_DONTWAIT
+#endif
+
+/* What the nowait calls can do on fd at once: NOWAIT_SOCKET (send/recv take a per-call
+ * MSG_DONTWAIT; the descriptor's own O_NONBLOCK, shared with other processes, stays), or
+ * NOWAIT_PIPE_READY (a pipe or FIFO that poll() reports ready for `events`, or whose peer is gone:
+ * POLLERR/POLLHUP, which the read or write then reports). Otherwise -EAGAIN (no room, nothing
+ * waiting, or any other kind of descriptor) or another negative errno. */
+static int nowait_state(int fd, short events)
+{
+    struct stat st;
+    struct pollfd pfd;
+    int ready;
+    if (fstat(fd, &st) != 0) return -errno;
+    if (S_ISSOCK(st.st_mode)) return NOWAIT_SOCKET;
+    if (!S_ISFIFO(st.st_mode)) return -EAGAIN;
+    pfd.fd = fd;
+    pfd.events = events;
+    pfd.revents = 0;
+    do {
+        ready = poll(&pfd, 1, 0);
+    } while (ready < 0 && errno == EINTR);
+    if (ready < 0) return -errno;
+    if (ready == 0 || (pfd.revents & (events | POLLERR | POLLHUP)) == 0) return -EAGAIN;
+    return NOWAIT_PIPE_READY;
+}
+
+/* A send/recv/read/write result as the nowait calls return it (EWOULDBLOCK spelled -EAGAIN). */
+static int64_t nowait_result(ssize_t n)
+{
+    if (n >= 0) return (int64_t) n;
+    return (errno == EAGAIN || errno == EWOULDBLOCK) ? -EAGAIN : -(int64_t) errno;
+}
+#endif
+
 int64_t smem_fd_write_nowait(int fd, const uint8_t *buf, size_t len)
 {
 #if defined(_WIN32)
@@ -126,41 +169,18 @@ int64_t smem_fd_write_nowait(int fd, const uint8_t *buf, size_t len)
     (void) len;
     return smem_FILE_ENOTSUP;
 #else
-    struct stat st;
-    struct pollfd pfd;
     ssize_t n;
-    int ready;
+    int state;
     if (buf == NULL && len > 0) return -EINVAL;
-    if (fstat(fd, &st) != 0) return -errno;
-    if (S_ISSOCK(st.st_mode)) {
-        /* A per-call flag: the descriptor's own O_NONBLOCK, shared with other processes, stays. */
-        do {
-            n = send(fd, buf, len, MSG_DONTWAIT
-#if defined(MSG_NOSIGNAL)
-                                       | MSG_NOSIGNAL
-#endif
-            );
-        } while (n < 0 && errno == EINTR);
-        if (n < 0) return (errno == EWOULDBLOCK) ? -EAGAIN : -(int64_t) errno;
-        return (int64_t) n;
-    }
-    if (!S_ISFIFO(st.st_mode)) return -EAGAIN;
     /* A pipe has no per-call flag. POLLOUT means room for PIPE_BUF bytes (Linux: a free page;
      * BSD and macOS: PIPE_BUF bytes), so a write of at most that much completes at once. */
-    if (len > PIPE_BUF) len = PIPE_BUF;
-    pfd.fd = fd;
-    pfd.events = POLLOUT;
-    pfd.revents = 0;
+    state = nowait_state(fd, POLLOUT);
+    if (state < 0) return state;
+    if (state == NOWAIT_PIPE_READY && len > PIPE_BUF) len = PIPE_BUF;
     do {
-        ready = poll(&pfd, 1, 0);
-    } while (ready < 0 && errno == EINTR);
-    if (ready < 0) return -errno;
-    /* No room: wait elsewhere. POLLERR (the reader is gone) goes on to write(), which reports it. */
-    if (ready == 0 || (pfd.revents & (POLLOUT | POLLERR | POLLHUP)) == 0) return -EAGAIN;
-    do {
-        n = write(fd, buf, len);
+        n = state == NOWAIT_SOCKET ? send(fd, buf, len, NOWAIT_SEND_FLAGS) : write(fd, buf, len);
     } while (n < 0 && errno == EINTR);
-    return n < 0 ? -(int64_t) errno : (int64_t) n;
+    return nowait_result(n);
 #endif
 }
 
@@ -172,33 +192,16 @@ int64_t smem_fd_read_nowait(int fd, uint8_t *buf, size_t len)
     (void) len;
     return smem_FILE_ENOTSUP;
 #else
-    struct stat st;
-    struct pollfd pfd;
     ssize_t n;
-    int ready;
+    int state;
     if (buf == NULL && len > 0) return -EINVAL;
-    if (fstat(fd, &st) != 0) return -errno;
-    if (S_ISSOCK(st.st_mode)) {
-        do {
-            n = recv(fd, buf, len, MSG_DONTWAIT);
-        } while (n < 0 && errno == EINTR);
-        if (n < 0) return (errno == EWOULDBLOCK) ? -EAGAIN : -(int64_t) errno;
-        return (int64_t) n;
-    }
-    if (!S_ISFIFO(st.st_mode)) return -EAGAIN;
-    /* Bytes waiting, or every writer gone (POLLHUP: read() then says 0, the end). */
-    pfd.fd = fd;
-    pfd.events = POLLIN;
-    pfd.revents = 0;
+    /* On a pipe: bytes waiting, or every writer gone (read() then says 0, the end). */
+    state = nowait_state(fd, POLLIN);
+    if (state < 0) return state;
     do {
-        ready = poll(&pfd, 1, 0);
-    } while (ready < 0 && errno == EINTR);
-    if (ready < 0) return -errno;
-    if (ready == 0 || (pfd.revents & (POLLIN | POLLHUP | POLLERR)) == 0) return -EAGAIN;
-    do {
-        n = read(fd, buf, len);
+        n = state == NOWAIT_SOCKET ? recv(fd, buf, len, MSG_DONTWAIT) : read(fd, buf, len);
     } while (n < 0 && errno == EINTR);
-    return n < 0 ? -(int64_t) errno : (int64_t) n;
+    return nowait_result(n);
 #endif
 }
 
