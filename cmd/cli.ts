@@ -32,7 +32,7 @@ async function resolveTarget(
   let rest = argv;
   for (;;) {
     const subs = typeof cmd.subCommands === "function" ? await cmd.subCommands() : await cmd.subCommands;
-    const index = rest.findIndex((a) => !a.startsWith("-"));
+    const index = firstNonFlag(rest);
     const name = index >= 0 ? rest[index] : undefined;
     if (!subs || name === undefined || !(name in subs)) return [cmd, parent];
     const entry = subs[name];

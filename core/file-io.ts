@@ -13,13 +13,9 @@ export function nodeFs(): NodeFs {
   return require("node:fs") as NodeFs;
 }
 
-/**
- * node:path, imported on first use: its import (with the internal modules it loads) made a whole
- * `smem open` about 0.2 ms slower, and only paths that also load node:fs need it.
- */
-export function nodePath(): typeof import("node:path") {
-  return require("node:path") as typeof import("node:path");
-}
+// node:path, imported on first use (one accessor for ffi/ and core/: ffi/cache-dir.ts); only
+// paths that also load node:fs need it here.
+export { nodePath } from "../ffi";
 
 /** What callers read from a stat: node:fs's Stats has all of it too. */
 export interface FileInfo {

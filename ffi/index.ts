@@ -1,3 +1,4 @@
+export { nodePath } from "./cache-dir";
 export { type EmbeddedShimInfo, embeddedShim, setEmbeddedShim } from "./embedded";
 export { addressOfBytes, readByteAt, readPointer, viewAt, writeByteAt } from "./memory";
 export {
