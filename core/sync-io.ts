@@ -17,7 +17,7 @@ let devNullRdev: number | null | undefined;
 /** Writes to a pipe or socket up to this size are tried without waiting first (see above). */
 export const NOWAIT_MAX_BYTES = 64 * 1024;
 
-/** True for a pipe, FIFO or socket: writeNowait can write there without waiting. */
+/** True for a pipe, FIFO or socket: writeNowait and readNowait can work there without waiting. */
 export function isPipeOrSocket(fd: number): boolean {
   try {
     const st = fileInfo(fd);

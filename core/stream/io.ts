@@ -84,6 +84,8 @@ export class FdSource implements ByteSource {
   #next: number | null | undefined;
   #eof = false;
   #delivered = 0;
+  /** Whether reads may first be tried without waiting (a pipe or socket); decided on first use. */
+  #pipeOrSocket: boolean | undefined;
   constructor(
     readonly fd: number,
     readonly name: string,
@@ -151,7 +153,8 @@ export class FdSource implements ByteSource {
     if (start === null) {
       // A pipe with bytes waiting (or at its end) answers at once, without node:fs or the
       // thread pool (`cat backup.age | smem open …`); otherwise the asynchronous read waits.
-      const now = this.#readNowait(into);
+      this.#pipeOrSocket ??= isPipeOrSocket(this.fd);
+      const now = this.#pipeOrSocket ? this.#readNowait(into) : null;
       return now ?? this.#readOnce(into, null);
     }
     if (this.#eof) return 0;
